@@ -1,0 +1,202 @@
+//! Many paths: seeding, the parallel loop, and streaming summaries.
+//!
+//! Paths are cut into fixed chunks of [`CHUNK`] consecutive indices. Each chunk
+//! is summarised on its own, and chunk summaries are merged strictly in chunk
+//! order, so the result does not depend on the number of threads or on how
+//! rayon schedules the work. A path's random stream depends only on
+//! `(seed, path index)`. Memory is bounded: at most one batch of chunk
+//! summaries is alive at a time, whatever the number of paths.
+//!
+//! The engine knows nothing of TOML, terminals or output formats: progress is
+//! reported through a callback.
+
+pub mod stats;
+pub mod summary;
+
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::model::world::path_seed;
+use crate::model::{Outcome, Plan, Terms, World, WorldSampler, play};
+use crate::scenario::Scenario;
+
+pub use summary::{Distribution, PairSummary, RunSummary, StrategySummary};
+
+/// Paths per chunk: the unit of work and of merging.
+pub const CHUNK: u64 = 1024;
+
+/// How many paths to run, from which index, with which seed, on how many threads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunConfig {
+    /// Number of paths.
+    pub paths: u64,
+    /// Index of the first path (to add paths to an earlier run).
+    pub first_path: u64,
+    /// Run seed.
+    pub seed: u64,
+    /// Worker threads (`None`: one per core).
+    pub threads: Option<usize>,
+}
+
+impl RunConfig {
+    /// `paths` paths from index 0.
+    pub fn new(paths: u64, seed: u64) -> Self {
+        RunConfig {
+            paths,
+            first_path: 0,
+            seed,
+            threads: None,
+        }
+    }
+}
+
+/// What can stop a run.
+#[derive(Debug, Error, PartialEq)]
+pub enum EngineError {
+    /// Zero paths were asked for.
+    #[error("invalid `--paths` = 0: the number of paths must be at least 1")]
+    NoPaths,
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {reason}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// Why not.
+        reason: String,
+    },
+}
+
+/// A scenario prepared for simulation: plans, shared terms, world sampler.
+#[derive(Debug, Clone)]
+pub struct Simulation<'a> {
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// Shared contract terms.
+    pub terms: Terms,
+    /// One plan per strategy, in scenario order.
+    pub plans: Vec<Plan>,
+    sampler: WorldSampler,
+}
+
+impl<'a> Simulation<'a> {
+    /// Prepare a (validated) scenario.
+    pub fn new(scenario: &'a Scenario) -> Self {
+        Simulation {
+            scenario,
+            terms: Terms::new(scenario),
+            plans: Plan::all(scenario),
+            sampler: WorldSampler::new(scenario),
+        }
+    }
+
+    /// The world of path `index` under `seed`.
+    pub fn world(&self, seed: u64, index: u64) -> World {
+        let mut w = World::default();
+        self.sampler
+            .fill(self.scenario, path_seed(seed, index), &mut w);
+        w
+    }
+
+    /// Every strategy's outcome on path `index`.
+    pub fn path_outcomes(&self, seed: u64, index: u64) -> Vec<Outcome> {
+        let w = self.world(seed, index);
+        self.plans
+            .iter()
+            .map(|p| play(&self.terms, p, &w))
+            .collect()
+    }
+
+    /// Earliest week any strategy meets (for the deal-week histogram).
+    pub fn earliest_week(&self) -> i32 {
+        self.plans.iter().map(|p| p.opening_week).min().unwrap_or(-1)
+    }
+
+    /// An empty summary shaped for this scenario.
+    pub fn empty_summary(&self, pairs: &[(usize, usize)]) -> RunSummary {
+        RunSummary::new(self.plans.len(), self.earliest_week(), pairs)
+    }
+
+    /// Summarise paths `range` (a sub-range of one chunk or more), serially.
+    pub fn run_range(
+        &self,
+        seed: u64,
+        range: std::ops::Range<u64>,
+        pairs: &[(usize, usize)],
+    ) -> RunSummary {
+        let mut summary = self.empty_summary(pairs);
+        let mut world = World::default();
+        let mut outcomes = vec![
+            play(&self.terms, &self.plans[0], &self.world(seed, 0));
+            self.plans.len()
+        ];
+        for index in range {
+            self.sampler
+                .fill(self.scenario, path_seed(seed, index), &mut world);
+            for (o, plan) in outcomes.iter_mut().zip(&self.plans) {
+                *o = play(&self.terms, plan, &world);
+            }
+            summary.push(&outcomes);
+        }
+        summary
+    }
+
+    /// Run `config.paths` paths in parallel and summarise them, tracking the
+    /// given pairs `(a, b)` of strategy indices. `progress` is called with the
+    /// number of paths just finished.
+    pub fn run(
+        &self,
+        config: &RunConfig,
+        pairs: &[(usize, usize)],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<RunSummary, EngineError> {
+        if config.paths == 0 {
+            return Err(EngineError::NoPaths);
+        }
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = config.threads {
+            builder = builder.num_threads(t);
+        }
+        let pool = builder.build().map_err(|e| EngineError::Threads {
+            threads: config.threads.unwrap_or(0),
+            reason: e.to_string(),
+        })?;
+        let start = config.first_path;
+        let end = start + config.paths;
+        // Chunks are aligned on absolute path indices: path i always falls in
+        // chunk i / CHUNK, whatever the thread count.
+        let first_chunk = start / CHUNK;
+        let last_chunk = (end - 1) / CHUNK;
+        let batch = (pool.current_num_threads() as u64 * 4).max(8);
+        Ok(pool.install(|| {
+            let mut total = self.empty_summary(pairs);
+            let mut chunk = first_chunk;
+            while chunk <= last_chunk {
+                let upto = (chunk + batch).min(last_chunk + 1);
+                let parts: Vec<RunSummary> = (chunk..upto)
+                    .into_par_iter()
+                    .map(|c| {
+                        let lo = (c * CHUNK).max(start);
+                        let hi = ((c + 1) * CHUNK).min(end);
+                        let part = self.run_range(config.seed, lo..hi, pairs);
+                        progress(hi - lo);
+                        part
+                    })
+                    .collect();
+                for part in &parts {
+                    total.merge(part);
+                }
+                chunk = upto;
+            }
+            total
+        }))
+    }
+}
+
+/// Pairs `(strategy, baseline)` for every strategy other than the baseline.
+pub fn baseline_pairs(scenario: &Scenario) -> Vec<(usize, usize)> {
+    let b = scenario.baseline_index();
+    (0..scenario.strategies.len())
+        .filter(|&i| i != b)
+        .map(|i| (i, b))
+        .collect()
+}

@@ -1,0 +1,389 @@
+//! The world of one Monte Carlo path: every uncertain scenario input drawn
+//! once, and a uniform number for every random event the dynamics may need.
+//!
+//! Each input and each event has its own *slot*, a hash of its dotted path, and
+//! its draw depends only on `(path seed, slot)`. So every strategy on a path
+//! faces the same world (common random numbers), and changing one input's
+//! distribution (a sweep, a tornado bar) leaves every other input's draws
+//! untouched. [`World::fill`] is the one place that lists the inputs; the list
+//! of inputs shown to users ([`crate::scenario::Scenario::inputs`]) comes from
+//! the same function, so the two cannot drift apart.
+
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::scenario::{Dist, Scenario};
+
+/// The dotted path of an input, built without allocating.
+#[derive(Debug, Clone, Copy)]
+pub enum InputPath<'a> {
+    /// A fixed path such as `payer.reservation`.
+    Static(&'static str),
+    /// A field of a named `[[item]]`: `item.NAME.FIELD`.
+    Item(&'a str, &'static str),
+}
+
+impl std::fmt::Display for InputPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputPath::Static(p) => f.write_str(p),
+            InputPath::Item(name, field) => write!(f, "item.{name}.{field}"),
+        }
+    }
+}
+
+/// Where the numbers of a world come from: a sampler for Monte Carlo paths, a
+/// recorder that lists the inputs, or a fixed-value source for tests.
+pub trait Source {
+    /// The value of a scenario input.
+    fn input(&mut self, path: InputPath<'_>, dist: &Dist) -> f64;
+    /// A uniform number on [0, 1) for a random event.
+    fn event(&mut self, path: InputPath<'_>) -> f64;
+}
+
+/// A non-rate item as drawn on one path.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorldItem {
+    /// Yearly value to the provider, dollars.
+    pub annual_value: f64,
+    /// Cost to the payer, uplift points.
+    pub payer_cost: f64,
+    /// Win probability at staff level.
+    pub p_win_staff: f64,
+    /// Win probability with executives engaged.
+    pub p_win_exec: f64,
+    /// The event's uniform: won at staff level if below `p_win_staff`, with
+    /// executives if below `p_win_exec`.
+    pub u_win: f64,
+}
+
+/// Every number one path needs, drawn once and shared by all strategies.
+#[allow(missing_docs)] // field names follow the scenario paths documented in the README
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct World {
+    pub annual_revenue: f64,
+    pub contribution_margin: f64,
+    pub discount_rate: f64,
+    pub status_quo_escalator: f64,
+    pub attributed_patients: f64,
+
+    pub payer_opening_offer: f64,
+    pub payer_reservation: f64,
+    pub payer_exponent: f64,
+    pub exec_success_prob: f64,
+    pub exec_reservation_gain: f64,
+    pub exec_exponent_after: f64,
+    pub exec_lag_weeks: f64,
+    pub exec_premature_penalty: f64,
+    pub notice_credibility: f64,
+    pub notice_reservation_gain: f64,
+    pub notice_exponent_after: f64,
+    pub bluff_credibility_factor: f64,
+    pub oon_reservation_gain: f64,
+    pub oon_pressure_weeks: f64,
+    pub oon_return_scale_weeks: f64,
+    pub oon_return_shape: f64,
+
+    pub alignment: f64,
+    pub misaligned_factor: f64,
+    pub bargaining_weight: f64,
+    pub data_prep_weeks: f64,
+    pub volume_retention: f64,
+    pub weekly_switch_rate: f64,
+    pub return_share: f64,
+    pub continuity_weeks: f64,
+    pub continuity_share: f64,
+
+    pub data_reservation_gain: f64,
+
+    pub items: Vec<WorldItem>,
+
+    /// Event: leadership is aligned if below `alignment`.
+    pub u_aligned: f64,
+    /// Event: executives engage if below the (possibly penalised) success probability.
+    pub u_exec_engaged: f64,
+    /// Event: the notice is believed if below its credibility.
+    pub u_notice_believed: f64,
+    /// Event: inverted through the payer's return-time distribution.
+    pub u_payer_return: f64,
+}
+
+impl World {
+    /// Fill this world from `src`, reusing the item buffer. This is the only
+    /// list of the scenario's numeric inputs and events.
+    pub fn fill<S: Source>(&mut self, s: &Scenario, src: &mut S) {
+        use InputPath::Static as P;
+        let c = &s.contract;
+        self.annual_revenue = src.input(P("contract.annual_revenue"), &c.annual_revenue);
+        self.contribution_margin = src.input(
+            P("contract.contribution_margin"),
+            &c.contribution_margin,
+        );
+        self.discount_rate = src.input(P("contract.discount_rate"), &c.discount_rate);
+        self.status_quo_escalator = src.input(
+            P("contract.status_quo_escalator"),
+            &c.status_quo_escalator,
+        );
+        self.attributed_patients = src.input(
+            P("contract.attributed_patients"),
+            &c.attributed_patients,
+        );
+
+        let p = &s.payer;
+        self.payer_opening_offer = src.input(P("payer.opening_offer"), &p.opening_offer);
+        self.payer_reservation = src.input(P("payer.reservation"), &p.reservation);
+        self.payer_exponent = src.input(P("payer.concession_exponent"), &p.concession_exponent);
+        self.exec_success_prob = src.input(P("payer.exec.success_prob"), &p.exec.success_prob);
+        self.exec_reservation_gain = src.input(
+            P("payer.exec.reservation_gain"),
+            &p.exec.reservation_gain,
+        );
+        self.exec_exponent_after = src.input(P("payer.exec.exponent_after"), &p.exec.exponent_after);
+        self.exec_lag_weeks = src.input(P("payer.exec.lag_weeks"), &p.exec.lag_weeks);
+        self.exec_premature_penalty = src.input(
+            P("payer.exec.premature_penalty"),
+            &p.exec.premature_penalty,
+        );
+        self.notice_credibility = src.input(P("payer.notice.credibility"), &p.notice.credibility);
+        self.notice_reservation_gain = src.input(
+            P("payer.notice.reservation_gain"),
+            &p.notice.reservation_gain,
+        );
+        self.notice_exponent_after = src.input(
+            P("payer.notice.exponent_after"),
+            &p.notice.exponent_after,
+        );
+        self.bluff_credibility_factor = src.input(
+            P("payer.notice.bluff_credibility_factor"),
+            &p.notice.bluff_credibility_factor,
+        );
+        self.oon_reservation_gain = src.input(
+            P("payer.oon.reservation_gain"),
+            &p.oon.reservation_gain,
+        );
+        self.oon_pressure_weeks = src.input(P("payer.oon.pressure_weeks"), &p.oon.pressure_weeks);
+        self.oon_return_scale_weeks = src.input(
+            P("payer.oon.return_scale_weeks"),
+            &p.oon.return_scale_weeks,
+        );
+        self.oon_return_shape = src.input(P("payer.oon.return_shape"), &p.oon.return_shape);
+
+        let v = &s.provider;
+        self.alignment = src.input(P("provider.alignment"), &v.alignment);
+        self.misaligned_factor = src.input(P("provider.misaligned_factor"), &v.misaligned_factor);
+        self.bargaining_weight = src.input(P("provider.bargaining_weight"), &v.bargaining_weight);
+        self.data_prep_weeks = src.input(P("provider.data_prep_weeks"), &v.data_prep_weeks);
+        self.volume_retention = src.input(
+            P("provider.oon.volume_retention"),
+            &v.oon.volume_retention,
+        );
+        self.weekly_switch_rate = src.input(
+            P("provider.oon.weekly_switch_rate"),
+            &v.oon.weekly_switch_rate,
+        );
+        self.return_share = src.input(P("provider.oon.return_share"), &v.oon.return_share);
+        self.continuity_weeks = src.input(
+            P("provider.oon.continuity_weeks"),
+            &v.oon.continuity_weeks,
+        );
+        self.continuity_share = src.input(
+            P("provider.oon.continuity_share"),
+            &v.oon.continuity_share,
+        );
+
+        self.data_reservation_gain = src.input(P("data.reservation_gain"), &s.data.reservation_gain);
+
+        self.items.resize(s.items.len(), WorldItem::default());
+        for (item, drawn) in s.items.iter().zip(self.items.iter_mut()) {
+            let at = |field| InputPath::Item(&item.name, field);
+            drawn.annual_value = src.input(at("annual_value"), &item.annual_value);
+            drawn.payer_cost = src.input(at("payer_cost"), &item.payer_cost);
+            drawn.p_win_staff = src.input(at("p_win_staff"), &item.p_win_staff);
+            drawn.p_win_exec = src.input(at("p_win_exec"), &item.p_win_exec);
+            drawn.u_win = src.event(at("won"));
+        }
+
+        self.u_aligned = src.event(P("event.aligned"));
+        self.u_exec_engaged = src.event(P("event.exec_engaged"));
+        self.u_notice_believed = src.event(P("event.notice_believed"));
+        self.u_payer_return = src.event(P("event.payer_return"));
+    }
+
+    /// Whether leadership speaks with one voice on this path.
+    pub fn aligned(&self) -> bool {
+        self.u_aligned < self.alignment
+    }
+
+    /// Weeks out of network until the payer comes back, by inversion of a
+    /// Weibull distribution: `T = scale * (-ln(1 - u))^(1/shape)`, rounded up
+    /// to whole weeks (at least one). Its hazard `(k/λ)(t/λ)^(k-1)` grows with
+    /// time when the shape `k` exceeds 1.
+    pub fn payer_return_weeks(&self) -> u32 {
+        let t = self.oon_return_scale_weeks
+            * (-(1.0 - self.u_payer_return).ln()).powf(1.0 / self.oon_return_shape);
+        t.ceil().clamp(1.0, 1.0e6) as u32
+    }
+}
+
+/// FNV-1a hash of a string, used as an input's slot.
+fn fnv1a(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// SplitMix64 finaliser: a bijective mix of 64 bits.
+pub fn mix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The seed of path `index` in a run seeded with `seed`: depends on nothing else.
+pub fn path_seed(seed: u64, index: u64) -> u64 {
+    mix64(mix64(seed) ^ mix64(index.wrapping_add(0x5851_f42d_4c95_7f2d)))
+}
+
+/// Lists the inputs (path and distribution) in [`World::fill`] order.
+#[derive(Default)]
+struct Recorder {
+    inputs: Vec<(String, Dist)>,
+    slots: Vec<u64>,
+}
+
+impl Source for Recorder {
+    fn input(&mut self, path: InputPath<'_>, dist: &Dist) -> f64 {
+        let name = path.to_string();
+        self.slots.push(fnv1a(&name));
+        self.inputs.push((name, dist.clone()));
+        dist.mean()
+    }
+    fn event(&mut self, path: InputPath<'_>) -> f64 {
+        self.slots.push(fnv1a(&path.to_string()));
+        0.5
+    }
+}
+
+/// Draws worlds for Monte Carlo paths.
+#[derive(Debug, Clone)]
+pub struct WorldSampler {
+    slots: Vec<u64>,
+}
+
+struct SlotSource<'a> {
+    slots: &'a [u64],
+    next: usize,
+    path_seed: u64,
+}
+
+impl SlotSource<'_> {
+    fn slot_seed(&mut self) -> u64 {
+        let slot = self.slots[self.next];
+        self.next += 1;
+        mix64(self.path_seed ^ slot)
+    }
+}
+
+impl Source for SlotSource<'_> {
+    fn input(&mut self, _: InputPath<'_>, dist: &Dist) -> f64 {
+        let seed = self.slot_seed();
+        match dist {
+            Dist::Fixed(v) => *v,
+            d => d.sample(&mut Xoshiro256PlusPlus::seed_from_u64(seed)),
+        }
+    }
+    fn event(&mut self, _: InputPath<'_>) -> f64 {
+        // 53 random bits, on [0, 1).
+        (self.slot_seed() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+impl WorldSampler {
+    /// Prepare to draw worlds of scenario `s`.
+    pub fn new(s: &Scenario) -> Self {
+        let mut rec = Recorder::default();
+        World::default().fill(s, &mut rec);
+        WorldSampler { slots: rec.slots }
+    }
+
+    /// Draw the world of the path with seed `path_seed` into `world`.
+    pub fn fill(&self, s: &Scenario, path_seed: u64, world: &mut World) {
+        let mut src = SlotSource {
+            slots: &self.slots,
+            next: 0,
+            path_seed,
+        };
+        world.fill(s, &mut src);
+    }
+}
+
+impl Scenario {
+    /// Every numeric input of the scenario with its dotted path, in a fixed order.
+    pub fn inputs(&self) -> Vec<(String, Dist)> {
+        let mut rec = Recorder::default();
+        World::default().fill(self, &mut rec);
+        rec.inputs
+    }
+}
+
+/// A source that gives every input its mean and every event a chosen uniform;
+/// for hand-computed tests and examples.
+#[derive(Debug, Clone)]
+pub struct MeanSource {
+    /// The uniform returned for every event.
+    pub event_uniform: f64,
+}
+
+impl Source for MeanSource {
+    fn input(&mut self, _: InputPath<'_>, dist: &Dist) -> f64 {
+        dist.mean()
+    }
+    fn event(&mut self, _: InputPath<'_>) -> f64 {
+        self.event_uniform
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_seeds_differ_and_repeat() {
+        assert_eq!(path_seed(7, 3), path_seed(7, 3));
+        assert_ne!(path_seed(7, 3), path_seed(7, 4));
+        assert_ne!(path_seed(7, 3), path_seed(8, 3));
+        assert_ne!(path_seed(0, 1), path_seed(1, 0));
+    }
+
+    #[test]
+    fn changing_one_input_leaves_other_draws_alone() {
+        let base = Scenario::builtin();
+        let mut changed = base.clone();
+        changed.payer.reservation = Dist::Uniform { min: 0.0, max: 0.1 };
+        let (a, b) = (WorldSampler::new(&base), WorldSampler::new(&changed));
+        let (mut wa, mut wb) = (World::default(), World::default());
+        for i in 0..100 {
+            a.fill(&base, path_seed(1, i), &mut wa);
+            b.fill(&changed, path_seed(1, i), &mut wb);
+            assert_ne!(wa.payer_reservation, wb.payer_reservation);
+            wb.payer_reservation = wa.payer_reservation;
+            assert_eq!(wa, wb);
+        }
+    }
+
+    #[test]
+    fn inputs_are_listed_once_with_unique_paths() {
+        let s = Scenario::builtin();
+        let inputs = s.inputs();
+        let mut names: Vec<&str> = inputs.iter().map(|(n, _)| n.as_str()).collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n);
+        assert!(names.contains(&"payer.exec.success_prob"));
+    }
+}

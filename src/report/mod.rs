@@ -1,0 +1,310 @@
+//! How answers look: a [`RunReport`] built from a run's summary, and one
+//! exporter per output format (table, CSV, JSON). Reports only read
+//! summaries; they never simulate.
+//!
+//! Adding a format means adding one file with one [`Exporter`].
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+use serde::Serialize;
+
+use crate::engine::{Distribution, PairSummary, RunSummary, StrategySummary};
+use crate::scenario::Scenario;
+
+/// A mean, for metrics where only the mean is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Mean {
+    /// The mean (null in JSON when no path qualified).
+    pub mean: f64,
+}
+
+/// A money distribution: mean, its Monte Carlo standard error, quantiles and
+/// the mean of the worst 5 %.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MoneyStats {
+    /// Mean over paths.
+    pub mean: f64,
+    /// Monte Carlo standard error of the mean.
+    pub mcse: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Mean of the worst 5 % of paths (CVaR).
+    pub cvar5: f64,
+}
+
+impl From<&Distribution> for MoneyStats {
+    fn from(d: &Distribution) -> Self {
+        MoneyStats {
+            mean: d.mean(),
+            mcse: d.mcse(),
+            p5: d.quantile(0.05),
+            p50: d.quantile(0.5),
+            p95: d.quantile(0.95),
+            cvar5: d.cvar5(),
+        }
+    }
+}
+
+/// Deals before expiry closed in one week.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DealWeek {
+    /// Week relative to expiry (negative).
+    pub week: i64,
+    /// Number of paths whose deal closed that week.
+    pub deals: u64,
+}
+
+/// Everything reported about one strategy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StrategyReport {
+    /// Strategy name.
+    pub name: String,
+    /// Strategy description.
+    pub description: String,
+    /// Net present revenue over the horizon, dollars.
+    pub revenue: MoneyStats,
+    /// Net present contribution margin over the horizon, dollars.
+    pub margin: MoneyStats,
+    /// Uplift of the new contract (paths with one).
+    pub uplift: Mean,
+    /// Probability of a deal before expiry.
+    pub p_deal_before_expiry: f64,
+    /// Uplift, among deals before expiry.
+    pub uplift_if_deal_before_expiry: Mean,
+    /// Deal week (relative to expiry), among deals before expiry.
+    pub deal_week_if_deal_before_expiry: Mean,
+    /// Probability of going out of network.
+    pub p_out_of_network: f64,
+    /// Weeks out of network, among paths that went.
+    pub oon_weeks_if_oon: Mean,
+    /// Patient-weeks without in-network access (net of continuity of care).
+    pub patient_weeks_out_of_network: Mean,
+    /// Patients who switched away for good.
+    pub patients_switched: Mean,
+    /// Probability a bluff was called.
+    pub p_bluff_called: f64,
+    /// Probability the payer's executives engaged.
+    pub p_executives_engaged: f64,
+    /// Probability staff talks reached an impasse.
+    pub p_impasse: f64,
+    /// Yearly value of non-rate items won, dollars.
+    pub nonrate_value: Mean,
+    /// Deals before expiry by week.
+    pub deal_week_histogram: Vec<DealWeek>,
+}
+
+impl StrategyReport {
+    fn new(name: &str, description: &str, s: &StrategySummary) -> Self {
+        StrategyReport {
+            name: name.to_string(),
+            description: description.to_string(),
+            revenue: MoneyStats::from(&s.revenue),
+            margin: MoneyStats::from(&s.margin),
+            uplift: Mean {
+                mean: s.uplift.mean(),
+            },
+            p_deal_before_expiry: s.deal_before_expiry.p(),
+            uplift_if_deal_before_expiry: Mean {
+                mean: s.uplift_if_deal_before_expiry.mean(),
+            },
+            deal_week_if_deal_before_expiry: Mean {
+                mean: s.deal_week_if_deal_before_expiry.mean(),
+            },
+            p_out_of_network: s.out_of_network.p(),
+            oon_weeks_if_oon: Mean {
+                mean: s.oon_weeks_if_oon.mean(),
+            },
+            patient_weeks_out_of_network: Mean {
+                mean: s.patient_weeks_out_of_network.mean(),
+            },
+            patients_switched: Mean {
+                mean: s.patients_switched.mean(),
+            },
+            p_bluff_called: s.bluff_called.p(),
+            p_executives_engaged: s.exec_engaged.p(),
+            p_impasse: s.impasse.p(),
+            nonrate_value: Mean {
+                mean: s.nonrate_value.mean(),
+            },
+            deal_week_histogram: s
+                .deal_weeks
+                .counts()
+                .map(|(week, deals)| DealWeek { week, deals })
+                .collect(),
+        }
+    }
+}
+
+/// A paired difference: mean, standard error, 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Difference {
+    /// Mean of the paired differences.
+    pub mean: f64,
+    /// Its Monte Carlo standard error.
+    pub mcse: f64,
+    /// 95 % interval for the mean: mean ± 1.96 mcse.
+    pub ci95: (f64, f64),
+}
+
+impl From<&crate::engine::stats::Moments> for Difference {
+    fn from(m: &crate::engine::stats::Moments) -> Self {
+        Difference {
+            mean: m.mean(),
+            mcse: m.mcse(),
+            ci95: m.ci95(),
+        }
+    }
+}
+
+/// One strategy against the baseline, on the same paths.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComparisonReport {
+    /// The strategy.
+    pub strategy: String,
+    /// The baseline.
+    pub baseline: String,
+    /// Revenue difference (strategy - baseline), dollars.
+    pub revenue_diff: Difference,
+    /// Margin difference, dollars.
+    pub margin_diff: Difference,
+    /// Difference in patient-weeks without in-network access.
+    pub patient_weeks_diff: Difference,
+    /// Probability the strategy's revenue is strictly higher on a path.
+    pub p_better: f64,
+    /// Probability it is strictly lower.
+    pub p_worse: f64,
+}
+
+impl ComparisonReport {
+    /// A comparison from a pair summary.
+    pub fn new(scenario: &Scenario, p: &PairSummary) -> Self {
+        ComparisonReport {
+            strategy: scenario.strategies[p.a].name.clone(),
+            baseline: scenario.strategies[p.b].name.clone(),
+            revenue_diff: Difference::from(&p.revenue),
+            margin_diff: Difference::from(&p.margin),
+            patient_weeks_diff: Difference::from(&p.patient_weeks_out_of_network),
+            p_better: p.a_better.p(),
+            p_worse: p.a_worse.p(),
+        }
+    }
+}
+
+/// The result of `impasse run`, in the shape of its JSON output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// Run seed.
+    pub seed: u64,
+    /// Number of paths.
+    pub paths: u64,
+    /// impasse version that produced the numbers.
+    pub version: String,
+    /// Revenue horizon, weeks after expiry.
+    pub horizon_weeks: u32,
+    /// Relative error bound of the reported quantiles and CVaR.
+    pub quantile_relative_error: f64,
+    /// One entry per strategy, in scenario order.
+    pub strategies: Vec<StrategyReport>,
+    /// Each strategy against the baseline.
+    pub comparisons: Vec<ComparisonReport>,
+}
+
+impl RunReport {
+    /// Build the report of a run.
+    pub fn new(scenario: &Scenario, seed: u64, summary: &RunSummary) -> Self {
+        RunReport {
+            scenario: scenario.name.clone(),
+            seed,
+            paths: summary.paths,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            horizon_weeks: scenario.contract.horizon_weeks,
+            quantile_relative_error: summary
+                .strategies
+                .first()
+                .map_or(f64::NAN, |s| s.revenue.sketch.alpha()),
+            strategies: scenario
+                .strategies
+                .iter()
+                .zip(&summary.strategies)
+                .map(|(st, s)| StrategyReport::new(&st.name, &st.description, s))
+                .collect(),
+            comparisons: summary
+                .pairs
+                .iter()
+                .map(|p| ComparisonReport::new(scenario, p))
+                .collect(),
+        }
+    }
+
+    /// Strategy indices ranked by mean revenue, best first (ties keep scenario order).
+    pub fn ranking(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.strategies.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.strategies[b]
+                .revenue
+                .mean
+                .total_cmp(&self.strategies[a].revenue.mean)
+        });
+        order
+    }
+}
+
+/// Turns a report into the bytes of one output format.
+pub trait Exporter {
+    /// Serialize the report.
+    fn serialize(&self, report: &RunReport) -> anyhow::Result<Vec<u8>>;
+}
+
+/// The output formats of `impasse run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A human-readable table.
+    Table,
+    /// One CSV row per strategy.
+    Csv,
+    /// The full report as JSON.
+    Json,
+}
+
+impl Format {
+    /// The exporter for this format.
+    pub fn exporter(self) -> Box<dyn Exporter> {
+        match self {
+            Format::Table => Box::new(table::TableExporter),
+            Format::Csv => Box::new(csv::CsvExporter),
+            Format::Json => Box::new(json::JsonExporter),
+        }
+    }
+}
+
+/// Write `bytes` to `path` whole or not at all: write a temporary file in the
+/// same directory, then rename it over the target.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

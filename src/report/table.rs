@@ -1,0 +1,196 @@
+//! The human-readable table of `impasse run`: strategies ranked by expected
+//! revenue, then each strategy against the baseline.
+
+use std::fmt::Write;
+
+use super::{Exporter, RunReport};
+
+/// Writes the ranked table and the comparisons.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableExporter;
+
+/// Dollars as millions with two decimals.
+pub fn millions(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.2}", x / 1e6)
+    } else {
+        "-".into()
+    }
+}
+
+/// Signed millions, e.g. `+1.23`.
+pub fn signed_millions(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:+.2}", x / 1e6)
+    } else {
+        "-".into()
+    }
+}
+
+/// A share as a percentage with one decimal.
+pub fn percent(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.1}%", x * 100.0)
+    } else {
+        "-".into()
+    }
+}
+
+/// A count with thousands separators.
+pub fn count(x: f64) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    let n = x.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn one_decimal(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.1}")
+    } else {
+        "-".into()
+    }
+}
+
+/// Render rows as aligned columns: the first column left-aligned, the rest right-aligned.
+pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i == 0 {
+                let _ = write!(s, "{cell:<w$}");
+            } else {
+                let _ = write!(s, "  {cell:>w$}");
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    for row in rows {
+        out += &line(row.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+impl Exporter for TableExporter {
+    fn serialize(&self, r: &RunReport) -> anyhow::Result<Vec<u8>> {
+        let mut out = String::new();
+        writeln!(
+            out,
+            "Scenario {}: {} paths, seed {}. Net present revenue from this payer over {} weeks after expiry, $M; ranked by mean.",
+            r.scenario,
+            count(r.paths as f64),
+            r.seed,
+            r.horizon_weeks
+        )?;
+        writeln!(out)?;
+        let header = [
+            "strategy",
+            "mean",
+            "±mcse",
+            "P5",
+            "P50",
+            "P95",
+            "CVaR5",
+            "uplift",
+            "P(deal<expiry)",
+            "P(OON)",
+            "weeks OON",
+            "patient-weeks OON",
+            "switched",
+        ];
+        let rows: Vec<Vec<String>> = r
+            .ranking()
+            .into_iter()
+            .map(|i| {
+                let s = &r.strategies[i];
+                vec![
+                    s.name.clone(),
+                    millions(s.revenue.mean),
+                    millions(s.revenue.mcse),
+                    millions(s.revenue.p5),
+                    millions(s.revenue.p50),
+                    millions(s.revenue.p95),
+                    millions(s.revenue.cvar5),
+                    percent(s.uplift.mean),
+                    percent(s.p_deal_before_expiry),
+                    percent(s.p_out_of_network),
+                    one_decimal(s.oon_weeks_if_oon.mean),
+                    count(s.patient_weeks_out_of_network.mean),
+                    count(s.patients_switched.mean),
+                ]
+            })
+            .collect();
+        out += &columns(&header, &rows);
+        writeln!(out)?;
+        writeln!(
+            out,
+            "uplift: mean over paths with a new contract. weeks OON: mean over paths that went out of network.\n\
+             patient-weeks OON: without in-network access, net of continuity of care. CVaR5: mean of the worst 5 % of paths.\n\
+             Quantiles and CVaR carry a relative error of at most {}.",
+            format!("{}%", r.quantile_relative_error * 100.0)
+        )?;
+        if let Some(first) = r.comparisons.first() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Against the baseline `{}`, paired on the same paths (revenue difference, $M):",
+                first.baseline
+            )?;
+            writeln!(out)?;
+            let header = ["strategy", "difference", "95% interval", "P(better)", "P(worse)"];
+            let mut order = r.ranking();
+            order.retain(|&i| r.comparisons.iter().any(|c| c.strategy == r.strategies[i].name));
+            let rows: Vec<Vec<String>> = order
+                .into_iter()
+                .filter_map(|i| r.comparisons.iter().find(|c| c.strategy == r.strategies[i].name))
+                .map(|c| {
+                    vec![
+                        c.strategy.clone(),
+                        signed_millions(c.revenue_diff.mean),
+                        format!(
+                            "[{}, {}]",
+                            signed_millions(c.revenue_diff.ci95.0),
+                            signed_millions(c.revenue_diff.ci95.1)
+                        ),
+                        percent(c.p_better),
+                        percent(c.p_worse),
+                    ]
+                })
+                .collect();
+            out += &columns(&header, &rows);
+        }
+        Ok(out.into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers() {
+        assert_eq!(count(1234567.4), "1,234,567");
+        assert_eq!(count(-1234.0), "-1,234");
+        assert_eq!(count(12.0), "12");
+        assert_eq!(millions(1_234_567.0), "1.23");
+        assert_eq!(signed_millions(1_234_567.0), "+1.23");
+        assert_eq!(percent(0.1234), "12.3%");
+        assert_eq!(percent(f64::NAN), "-");
+    }
+}

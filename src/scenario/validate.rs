@@ -1,0 +1,271 @@
+//! Range checks for every scenario field. Each failure names the field by
+//! its dotted path (the one `--set` takes), shows the value, and says what is
+//! allowed.
+
+use std::collections::HashSet;
+
+use super::{Dist, Scenario, ScenarioError, Trigger};
+
+/// Longest horizon, lead time or other span accepted, in weeks (10 years).
+const MAX_WEEKS: f64 = 520.0;
+
+/// Check that a distribution is well formed and that every value it can take
+/// lies in `[lo, hi]`; `what` names the range in words for the message.
+fn range(field: &str, dist: &Dist, lo: f64, hi: f64, what: &str) -> Result<(), ScenarioError> {
+    if let Err(reason) = dist.check() {
+        return Err(ScenarioError::invalid(field, dist, reason));
+    }
+    let (min, max) = dist.support();
+    if min < lo || max > hi {
+        let reach = if dist.is_fixed() {
+            String::new()
+        } else {
+            format!(" (this distribution ranges over [{min}, {max}]; give it bounds inside the range)")
+        };
+        return Err(ScenarioError::invalid(
+            field,
+            dist,
+            format!("{what}{reach}"),
+        ));
+    }
+    Ok(())
+}
+
+fn probability(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
+    range(field, dist, 0.0, 1.0, "a probability or share must lie in [0, 1]")
+}
+
+fn non_negative(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
+    range(field, dist, 0.0, f64::INFINITY, "must be zero or more")
+}
+
+fn uplift(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
+    range(
+        field,
+        dist,
+        -0.5,
+        3.0,
+        "an uplift is a fraction of today's rates (0.03 = +3 %) and must lie in [-0.5, 3]",
+    )
+}
+
+fn gain(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
+    range(
+        field,
+        dist,
+        0.0,
+        1.0,
+        "a gain in uplift points must lie in [0, 1] (0.01 = one point)",
+    )
+}
+
+fn exponent(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
+    range(
+        field,
+        dist,
+        0.01,
+        100.0,
+        "a concession exponent must lie in [0.01, 100] (> 1 Boulware, 1 linear, < 1 Conceder)",
+    )
+}
+
+fn weeks(field: &str, dist: &Dist, min: f64) -> Result<(), ScenarioError> {
+    range(
+        field,
+        dist,
+        min,
+        MAX_WEEKS,
+        &format!("a number of weeks must lie in [{min}, {MAX_WEEKS}]"),
+    )
+}
+
+fn whole_weeks(field: &str, value: u32, min: u32, max: u32) -> Result<(), ScenarioError> {
+    if value < min || value > max {
+        return Err(ScenarioError::invalid(
+            field,
+            value,
+            format!("must be a whole number of weeks in [{min}, {max}]"),
+        ));
+    }
+    Ok(())
+}
+
+/// A name usable as one segment of a `--set` path.
+fn name_ok(field: &str, name: &str) -> Result<(), ScenarioError> {
+    if name.is_empty() || name.contains(['.', '=', ',', ' ']) {
+        return Err(ScenarioError::invalid(
+            field,
+            format!("{name:?}"),
+            "a name must be non-empty, without spaces, dots, commas or '='",
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
+    let c = &s.contract;
+    non_negative("contract.annual_revenue", &c.annual_revenue)?;
+    probability("contract.contribution_margin", &c.contribution_margin)?;
+    whole_weeks("contract.horizon_weeks", c.horizon_weeks, 1, MAX_WEEKS as u32)?;
+    range(
+        "contract.discount_rate",
+        &c.discount_rate,
+        0.0,
+        1.0,
+        "a yearly discount rate must lie in [0, 1]",
+    )?;
+    whole_weeks("contract.evergreen_weeks", c.evergreen_weeks, 0, MAX_WEEKS as u32)?;
+    uplift("contract.status_quo_escalator", &c.status_quo_escalator)?;
+    whole_weeks("contract.notice_weeks", c.notice_weeks, 0, 104)?;
+    non_negative("contract.attributed_patients", &c.attributed_patients)?;
+
+    let p = &s.payer;
+    uplift("payer.opening_offer", &p.opening_offer)?;
+    uplift("payer.reservation", &p.reservation)?;
+    exponent("payer.concession_exponent", &p.concession_exponent)?;
+    probability("payer.exec.success_prob", &p.exec.success_prob)?;
+    gain("payer.exec.reservation_gain", &p.exec.reservation_gain)?;
+    exponent("payer.exec.exponent_after", &p.exec.exponent_after)?;
+    weeks("payer.exec.lag_weeks", &p.exec.lag_weeks, 0.0)?;
+    probability("payer.exec.premature_penalty", &p.exec.premature_penalty)?;
+    probability("payer.notice.credibility", &p.notice.credibility)?;
+    gain("payer.notice.reservation_gain", &p.notice.reservation_gain)?;
+    exponent("payer.notice.exponent_after", &p.notice.exponent_after)?;
+    probability(
+        "payer.notice.bluff_credibility_factor",
+        &p.notice.bluff_credibility_factor,
+    )?;
+    gain("payer.oon.reservation_gain", &p.oon.reservation_gain)?;
+    weeks("payer.oon.pressure_weeks", &p.oon.pressure_weeks, 0.01)?;
+    weeks("payer.oon.return_scale_weeks", &p.oon.return_scale_weeks, 0.01)?;
+    range(
+        "payer.oon.return_shape",
+        &p.oon.return_shape,
+        0.1,
+        20.0,
+        "a Weibull shape must lie in [0.1, 20] (> 1: the payer's hazard of coming back grows with time)",
+    )?;
+
+    let v = &s.provider;
+    probability("provider.alignment", &v.alignment)?;
+    probability("provider.misaligned_factor", &v.misaligned_factor)?;
+    probability("provider.bargaining_weight", &v.bargaining_weight)?;
+    weeks("provider.data_prep_weeks", &v.data_prep_weeks, 0.0)?;
+    probability("provider.oon.volume_retention", &v.oon.volume_retention)?;
+    probability("provider.oon.weekly_switch_rate", &v.oon.weekly_switch_rate)?;
+    probability("provider.oon.return_share", &v.oon.return_share)?;
+    weeks("provider.oon.continuity_weeks", &v.oon.continuity_weeks, 0.0)?;
+    probability("provider.oon.continuity_share", &v.oon.continuity_share)?;
+
+    if !(s.impasse.min_move.is_finite() && (0.0..=1.0).contains(&s.impasse.min_move)) {
+        return Err(ScenarioError::invalid(
+            "impasse.min_move",
+            s.impasse.min_move,
+            "must lie in [0, 1] uplift points",
+        ));
+    }
+    whole_weeks("impasse.stall_weeks", s.impasse.stall_weeks, 1, 104)?;
+    gain("data.reservation_gain", &s.data.reservation_gain)?;
+
+    let mut item_names = HashSet::new();
+    for item in &s.items {
+        name_ok("item.name", &item.name)?;
+        if !item_names.insert(item.name.as_str()) {
+            return Err(ScenarioError::invalid(
+                "item.name",
+                format!("{:?}", item.name),
+                "item names must be unique",
+            ));
+        }
+        let at = |f: &str| format!("item.{}.{f}", item.name);
+        non_negative(&at("annual_value"), &item.annual_value)?;
+        gain(&at("payer_cost"), &item.payer_cost)?;
+        probability(&at("p_win_staff"), &item.p_win_staff)?;
+        probability(&at("p_win_exec"), &item.p_win_exec)?;
+    }
+
+    if s.strategies.is_empty() {
+        return Err(ScenarioError::invalid(
+            "strategy",
+            "none",
+            "a scenario needs at least one [[strategy]]",
+        ));
+    }
+    let mut names = HashSet::new();
+    for st in &s.strategies {
+        name_ok("strategy.name", &st.name)?;
+        if !names.insert(st.name.as_str()) {
+            return Err(ScenarioError::invalid(
+                "strategy.name",
+                format!("{:?}", st.name),
+                "strategy names must be unique (this one appears twice)",
+            ));
+        }
+        let at = |f: &str| format!("strategy.{}.{f}", st.name);
+        whole_weeks(&at("lead_weeks"), st.lead_weeks, 1, MAX_WEEKS as u32)?;
+        whole_weeks(&at("cadence_weeks"), st.cadence_weeks, 1, st.lead_weeks)?;
+        uplift(&at("opening_ask"), &Dist::Fixed(st.opening_ask))?;
+        uplift(&at("walk_away"), &Dist::Fixed(st.walk_away))?;
+        if st.walk_away > st.opening_ask {
+            return Err(ScenarioError::invalid(
+                at("walk_away"),
+                st.walk_away,
+                format!(
+                    "the walk-away must not exceed the opening ask ({})",
+                    st.opening_ask
+                ),
+            ));
+        }
+        exponent(
+            &at("concession_exponent"),
+            &Dist::Fixed(st.concession_exponent),
+        )?;
+        whole_weeks(&at("max_oon_weeks"), st.max_oon_weeks, 0, MAX_WEEKS as u32)?;
+        let lead = -(st.lead_weeks as i32);
+        if let Trigger::Week(w) = st.escalation
+            && !(lead..=-1).contains(&w)
+        {
+            return Err(ScenarioError::invalid(
+                at("escalation"),
+                w,
+                format!(
+                    "an escalation week must lie between the opening of talks ({lead}) and the week before expiry (-1)"
+                ),
+            ));
+        }
+        let deadline = -(c.notice_weeks as i32);
+        match st.notice {
+            Trigger::Week(w) if w > deadline || w < lead => {
+                return Err(ScenarioError::invalid(
+                    at("notice"),
+                    w,
+                    format!(
+                        "a notice must be sent between the opening of talks ({lead}) and the legal notice deadline ({deadline}, from contract.notice_weeks = {})",
+                        c.notice_weeks
+                    ),
+                ));
+            }
+            Trigger::Now if lead > deadline => {
+                return Err(ScenarioError::invalid(
+                    at("notice"),
+                    "now",
+                    format!(
+                        "talks open at week {lead}, after the legal notice deadline ({deadline}); open earlier or drop the notice"
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    if let Some(b) = &s.baseline
+        && !names.contains(b.as_str())
+    {
+        let known: Vec<&str> = s.strategies.iter().map(|s| s.name.as_str()).collect();
+        return Err(ScenarioError::invalid(
+            "baseline",
+            format!("{b:?}"),
+            format!("must name a strategy: one of {}", known.join(", ")),
+        ));
+    }
+    Ok(())
+}
