@@ -1,0 +1,668 @@
+//! The command line, end to end: `run` in every format, reproducibility,
+//! `--out`, `init`, `validate`, `--help`, and one test per kind of bad input
+//! (exit code 2, a single `Error:` line naming what is wrong, no panic, no
+//! output file).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The built-in scenario, as `impasse init` writes it.
+const SCENARIO: &str = include_str!("../scenarios/community-hospital.toml");
+
+/// The strategies of the built-in scenario, in scenario order.
+const STRATEGIES: &[&str] = &[
+    "wait",
+    "escalate-now",
+    "escalate-at-impasse",
+    "notice-and-escalate",
+    "bluff",
+    "all-issues",
+];
+
+/// Paths per run: small enough for a debug build to finish in a blink.
+const PATHS: &str = "2000";
+
+fn impasse() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_impasse"));
+    // Any backtrace would show in the error tests.
+    cmd.env("RUST_BACKTRACE", "1");
+    cmd
+}
+
+fn output(args: &[&str]) -> Output {
+    impasse().args(args).output().expect("impasse starts")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
+}
+
+/// Run with these arguments and insist on success; return standard output.
+fn ok(args: &[&str]) -> String {
+    let out = output(args);
+    assert!(
+        out.status.success(),
+        "impasse {args:?} failed with {:?}; stderr:\n{}",
+        out.status.code(),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// `impasse run --quiet --paths 2000 --seed SEED` plus `extra`.
+fn run_args<'a>(seed: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["run", "--quiet", "--paths", PATHS, "--seed", seed];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn run_json(seed: &str, extra: &[&str]) -> Value {
+    let mut args = run_args(seed, &["--format", "json"]);
+    args.extend_from_slice(extra);
+    serde_json::from_str(&ok(&args)).expect("run --format json prints JSON")
+}
+
+fn get<'a>(v: &'a Value, path: &str) -> &'a Value {
+    path.split('.').fold(v, |v, key| {
+        v.get(key)
+            .unwrap_or_else(|| panic!("missing key `{path}` (at `{key}`) in {v}"))
+    })
+}
+
+fn number(v: &Value, path: &str) -> f64 {
+    get(v, path)
+        .as_f64()
+        .unwrap_or_else(|| panic!("`{path}` is not a number: {}", get(v, path)))
+}
+
+/// A mean over a subset of paths: a number, or null when no path qualified.
+fn number_or_null(v: &Value, path: &str) {
+    let x = get(v, path);
+    assert!(
+        x.is_number() || x.is_null(),
+        "`{path}` is neither a number nor null: {x}"
+    );
+}
+
+fn probability(v: &Value, path: &str) -> f64 {
+    let p = number(v, path);
+    assert!((0.0..=1.0).contains(&p), "`{path}` = {p} is not in [0, 1]");
+    p
+}
+
+/// The built-in scenario with the first occurrence of `from` replaced by `to`.
+fn mutated(from: &str, to: &str) -> String {
+    assert!(
+        SCENARIO.contains(from),
+        "the built-in scenario no longer contains {from:?}; update the test"
+    );
+    SCENARIO.replacen(from, to, 1)
+}
+
+/// 1-based line of the first occurrence of `needle` in the built-in scenario.
+fn line_of(needle: &str) -> usize {
+    let offset = SCENARIO.find(needle).expect("needle in scenario");
+    SCENARIO[..offset].matches('\n').count() + 1
+}
+
+fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write test file");
+    path
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Check a failed command: exit code 2, nothing on standard output, and a
+/// single standard-error line, `Error: ...`, containing every needle, with no
+/// sign of a panic or a backtrace. Returns that line.
+fn assert_error(out: &Output, needles: &[&str]) -> String {
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "expected exit code 2; stderr:\n{stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "nothing expected on stdout, got:\n{}",
+        text(&out.stdout)
+    );
+    assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
+    assert!(
+        !stderr.contains("backtrace") && !stderr.contains("Backtrace"),
+        "backtrace:\n{stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one stderr line, got:\n{stderr}");
+    let line = lines[0];
+    assert!(line.starts_with("Error: "), "not an `Error:` line: {line}");
+    for needle in needles {
+        assert!(line.contains(needle), "{needle:?} missing from: {line}");
+    }
+    line.to_string()
+}
+
+/// Write `scenario` to a file, then check that both `run FILE --out OUT` and
+/// `validate FILE` fail with one `Error:` line containing every needle, and
+/// that `run` creates no output file (nor anything else). Returns the error
+/// line.
+fn rejects(scenario: &str, needles: &[&str]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = write(dir.path(), "bad.toml", scenario);
+    let out_file = dir.path().join("out.json");
+    let file_arg = file.to_str().expect("UTF-8 path");
+    let out_arg = out_file.to_str().expect("UTF-8 path");
+
+    let run = output(&[
+        "run", file_arg, "--quiet", "--paths", "100", "--format", "json", "--out", out_arg,
+    ]);
+    let line = assert_error(&run, needles);
+    assert_eq!(
+        entries(dir.path()),
+        ["bad.toml"],
+        "a failed run must create no file"
+    );
+
+    let validate = output(&["validate", file_arg]);
+    let validate_line = assert_error(&validate, needles);
+    assert_eq!(line, validate_line, "run and validate disagree");
+    line
+}
+
+// ---------------------------------------------------------------- run
+
+#[test]
+fn run_table_lists_every_strategy_and_the_baseline_comparison() {
+    let stdout = ok(&run_args("1", &[]));
+    for name in STRATEGIES {
+        assert!(stdout.contains(name), "strategy {name} missing:\n{stdout}");
+    }
+    let (_, comparison) = stdout
+        .split_once("Against the baseline `wait`")
+        .unwrap_or_else(|| panic!("no baseline comparison section:\n{stdout}"));
+    for name in &STRATEGIES[1..] {
+        assert!(
+            comparison.lines().any(|l| l.starts_with(name)),
+            "{name} missing from the comparison section:\n{comparison}"
+        );
+    }
+    assert!(
+        !comparison.lines().any(|l| l.starts_with("wait ")),
+        "the baseline is compared with itself:\n{comparison}"
+    );
+}
+
+#[test]
+fn run_json_has_the_documented_shape() {
+    let report = run_json("7", &[]);
+    for key in ["scenario", "seed", "paths", "strategies", "comparisons"] {
+        get(&report, key);
+    }
+    assert_eq!(report["scenario"], "community-hospital");
+    assert_eq!(report["seed"], 7);
+    assert_eq!(report["paths"], 2000);
+    let paths = number(&report, "paths");
+    let quantile_error = number(&report, "quantile_relative_error");
+
+    let strategies = report["strategies"].as_array().expect("strategies array");
+    let names: Vec<&str> = strategies
+        .iter()
+        .map(|s| s["name"].as_str().expect("name is a string"))
+        .collect();
+    assert_eq!(names, STRATEGIES);
+
+    for s in strategies {
+        let name = s["name"].as_str().unwrap_or_default();
+        for money in ["revenue", "margin"] {
+            for stat in ["mean", "mcse", "p5", "p50", "p95", "cvar5"] {
+                number(s, &format!("{money}.{stat}"));
+            }
+            let p5 = number(s, &format!("{money}.p5"));
+            let p50 = number(s, &format!("{money}.p50"));
+            let p95 = number(s, &format!("{money}.p95"));
+            let cvar5 = number(s, &format!("{money}.cvar5"));
+            assert!(
+                p5 <= p50 && p50 <= p95,
+                "{name} {money}: p5 {p5} <= p50 {p50} <= p95 {p95} fails"
+            );
+            // The worst 5 % average at most the 5th percentile (up to the
+            // quantile sketch's relative error).
+            assert!(
+                cvar5 <= p5 + 2.0 * quantile_error * p5.abs(),
+                "{name} {money}: cvar5 {cvar5} > p5 {p5}"
+            );
+            assert!(number(s, &format!("{money}.mcse")) >= 0.0);
+        }
+        for mean in [
+            "uplift.mean",
+            "uplift_if_deal_before_expiry.mean",
+            "deal_week_if_deal_before_expiry.mean",
+            "oon_weeks_if_oon.mean",
+            "patient_weeks_out_of_network.mean",
+            "patients_switched.mean",
+        ] {
+            number_or_null(s, mean);
+        }
+        let p_deal = probability(s, "p_deal_before_expiry");
+        for p in ["p_out_of_network", "p_bluff_called", "p_executives_engaged"] {
+            probability(s, p);
+        }
+
+        let histogram = s["deal_week_histogram"]
+            .as_array()
+            .expect("deal_week_histogram array");
+        let mut deals = 0u64;
+        for bin in histogram {
+            bin["week"].as_i64().expect("integer week");
+            deals += bin["deals"].as_u64().expect("whole number of deals");
+        }
+        assert!(
+            (deals as f64 - p_deal * paths).abs() <= 0.5,
+            "{name}: histogram holds {deals} deals, p_deal_before_expiry * paths = {}",
+            p_deal * paths
+        );
+    }
+
+    let comparisons = report["comparisons"].as_array().expect("comparisons array");
+    assert_eq!(
+        comparisons.len(),
+        STRATEGIES.len() - 1,
+        "one comparison per non-baseline strategy"
+    );
+    for c in comparisons {
+        let strategy = c["strategy"].as_str().expect("strategy name");
+        assert!(STRATEGIES[1..].contains(&strategy), "unexpected {strategy}");
+        assert_eq!(c["baseline"], "wait");
+        let mean = number(c, "revenue_diff.mean");
+        let ci = get(c, "revenue_diff.ci95").as_array().expect("ci95 array");
+        assert_eq!(ci.len(), 2, "{strategy}: ci95 = {ci:?}");
+        let low = ci[0].as_f64().expect("ci95 low");
+        let high = ci[1].as_f64().expect("ci95 high");
+        assert!(
+            low <= mean && mean <= high,
+            "{strategy}: {low} <= {mean} <= {high} fails"
+        );
+        probability(c, "p_better");
+    }
+}
+
+#[test]
+fn run_csv_has_one_row_per_strategy_matching_the_json() {
+    let stdout = ok(&run_args("3", &["--format", "csv"]));
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(stdout.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("CSV header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .expect("CSV rows");
+    assert_eq!(rows.len(), STRATEGIES.len(), "one row per strategy");
+    for row in &rows {
+        assert_eq!(row.len(), header.len(), "ragged row: {row:?}");
+    }
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no `{name}` column in {header:?}"))
+    };
+    let (name_col, mean_col) = (column("strategy"), column("revenue_mean"));
+
+    let report = run_json("3", &[]);
+    let strategies = report["strategies"].as_array().expect("strategies");
+    assert_eq!(strategies.len(), rows.len());
+    for (row, s) in rows.iter().zip(strategies) {
+        assert_eq!(
+            Some(row[name_col].to_string()),
+            s["name"].as_str().map(String::from)
+        );
+        let csv_mean: f64 = row[mean_col].parse().expect("revenue_mean is a number");
+        let json_mean = number(s, "revenue.mean");
+        assert!(
+            (csv_mean - json_mean).abs() <= 1e-6 * json_mean.abs(),
+            "{}: CSV {csv_mean} vs JSON {json_mean}",
+            &row[name_col]
+        );
+    }
+}
+
+// ------------------------------------------------------ reproducibility
+
+#[test]
+fn same_seed_gives_identical_json() {
+    let args = run_args("42", &["--format", "json"]);
+    assert_eq!(ok(&args), ok(&args));
+}
+
+#[test]
+fn thread_count_does_not_change_the_json() {
+    let one = ok(&run_args("5", &["--format", "json", "--threads", "1"]));
+    let two = ok(&run_args("5", &["--format", "json", "--threads", "2"]));
+    assert_eq!(one, two);
+}
+
+#[test]
+fn different_seed_gives_different_numbers() {
+    let a = run_json("1", &[]);
+    let b = run_json("2", &[]);
+    let means = |r: &Value| -> Vec<f64> {
+        r["strategies"]
+            .as_array()
+            .expect("strategies")
+            .iter()
+            .map(|s| number(s, "revenue.mean"))
+            .collect()
+    };
+    assert_ne!(means(&a), means(&b));
+}
+
+// ---------------------------------------------------------------- --out
+
+#[test]
+fn out_writes_the_file_instead_of_stdout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (format, name) in [("json", "report.json"), ("table", "report.txt")] {
+        let expected = ok(&run_args("9", &["--format", format]));
+        let path = dir.path().join(name);
+        let path_arg = path.to_str().expect("UTF-8 path");
+        let stdout = ok(&run_args("9", &["--format", format, "--out", path_arg]));
+        assert!(stdout.is_empty(), "--out also printed:\n{stdout}");
+        let written = std::fs::read_to_string(&path).expect("--out file written");
+        assert_eq!(written, expected, "--out {format} differs from stdout");
+    }
+    assert_eq!(
+        entries(dir.path()),
+        ["report.json", "report.txt"],
+        "temporary files left behind"
+    );
+}
+
+#[test]
+fn out_into_a_missing_directory_fails_cleanly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("no-such-dir").join("report.json");
+    let path_arg = path.to_str().expect("UTF-8 path");
+    let out = output(&run_args("1", &["--format", "json", "--out", path_arg]));
+    assert_error(&out, &["--out", path_arg]);
+    assert!(entries(dir.path()).is_empty(), "files left behind");
+}
+
+// ----------------------------------------------------------------- init
+
+#[test]
+fn init_writes_a_scenario_that_validates_and_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("scenario.toml");
+    let path_arg = path.to_str().expect("UTF-8 path");
+    let stdout = ok(&["init", path_arg]);
+    assert!(stdout.is_empty(), "init FILE printed to stdout:\n{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("init wrote the file"),
+        SCENARIO
+    );
+    let validated = ok(&["validate", path_arg]);
+    assert!(validated.contains("ok"), "validate said:\n{validated}");
+    let table = ok(&["run", path_arg, "--quiet", "--paths", "500"]);
+    for name in STRATEGIES {
+        assert!(table.contains(name), "{name} missing:\n{table}");
+    }
+    assert_eq!(entries(dir.path()), ["scenario.toml"]);
+}
+
+#[test]
+fn init_without_a_file_prints_the_scenario() {
+    assert_eq!(ok(&["init"]), SCENARIO);
+}
+
+#[test]
+fn init_refuses_to_overwrite_an_existing_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "mine.toml", "# my own scenario\n");
+    let path_arg = path.to_str().expect("UTF-8 path");
+    let out = output(&["init", path_arg]);
+    assert_error(&out, &[path_arg, "--force"]);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("file still there"),
+        "# my own scenario\n"
+    );
+    assert_eq!(entries(dir.path()), ["mine.toml"]);
+}
+
+#[test]
+fn init_force_overwrites() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "mine.toml", "# my own scenario\n");
+    let path_arg = path.to_str().expect("UTF-8 path");
+    ok(&["init", "--force", path_arg]);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("file still there"),
+        SCENARIO
+    );
+    assert_eq!(entries(dir.path()), ["mine.toml"]);
+}
+
+// ------------------------------------------------------------- validate
+
+#[test]
+fn validate_accepts_every_shipped_scenario() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("scenarios directory") {
+        let path = entry.expect("dir entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let path_arg = path.to_str().expect("UTF-8 path");
+            let stdout = ok(&["validate", path_arg]);
+            assert!(stdout.contains("ok"), "{path_arg}: {stdout}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "no scenarios found in {}", dir.display());
+}
+
+// ------------------------------------------------------------ bad input
+
+#[test]
+fn toml_syntax_error_gives_file_line_and_column() {
+    let broken = r#"name = "community-hospital"#;
+    let scenario = mutated(r#"name = "community-hospital""#, broken);
+    let line = rejects(&scenario, &[]);
+    let expected_line = line_of(r#"name = "community-hospital""#);
+    let prefix = format!("bad.toml:{expected_line}:");
+    let (_, rest) = line
+        .split_once(&prefix)
+        .unwrap_or_else(|| panic!("no `FILE:{expected_line}:COL` in: {line}"));
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    assert!(
+        !column.is_empty() && rest[column.len()..].starts_with(':'),
+        "no column after the line number in: {line}"
+    );
+}
+
+#[test]
+fn unknown_key_is_named() {
+    rejects(&mutated("[payer]\n", "[payer]\ncolour = 3\n"), &["colour"]);
+}
+
+#[test]
+fn probability_above_one_is_rejected() {
+    rejects(
+        &mutated("success_prob = 0.45", "success_prob = 1.4"),
+        &["payer.exec.success_prob", "1.4", "[0, 1]"],
+    );
+}
+
+#[test]
+fn distribution_with_min_above_max_is_rejected() {
+    rejects(
+        &mutated(
+            r#"reservation = "pert(0.015, 0.03, 0.05)""#,
+            r#"reservation = "pert(0.05, 0.03, 0.01)""#,
+        ),
+        &["payer.reservation", "pert(0.05, 0.03, 0.01)"],
+    );
+}
+
+#[test]
+fn distribution_with_wrong_argument_count_is_rejected() {
+    let needle = r#"reservation = "pert(0.015, 0.03, 0.05)""#;
+    let line = rejects(
+        &mutated(needle, r#"reservation = "pert(0.01, 0.02)""#),
+        &["pert", "3"],
+    );
+    let location = format!("bad.toml:{}:", line_of(needle));
+    assert!(
+        line.contains(&location),
+        "the error does not point at line {} ({location}): {line}",
+        line_of(needle)
+    );
+}
+
+#[test]
+fn negative_revenue_is_rejected() {
+    rejects(
+        &mutated(
+            r#"annual_revenue = "triangular(72e6, 80e6, 86e6)""#,
+            "annual_revenue = -5",
+        ),
+        &["contract.annual_revenue", "-5"],
+    );
+}
+
+#[test]
+fn negative_patients_are_rejected() {
+    rejects(
+        &mutated(
+            r#"attributed_patients = "triangular(18000, 24000, 30000)""#,
+            "attributed_patients = -100",
+        ),
+        &["contract.attributed_patients", "-100"],
+    );
+}
+
+#[test]
+fn notice_after_the_legal_deadline_is_rejected() {
+    // The first `notice = -16` belongs to notice-and-escalate; notice_weeks = 13.
+    rejects(
+        &mutated("notice = -16", "notice = -4"),
+        &["strategy.notice-and-escalate.notice", "-4", "-13"],
+    );
+}
+
+#[test]
+fn walk_away_above_opening_ask_is_rejected() {
+    // notice-and-escalate asks 0.09 and is the only strategy walking away at 0.025.
+    rejects(
+        &mutated("walk_away = 0.025", "walk_away = 0.2"),
+        &["strategy.notice-and-escalate.walk_away", "0.2", "0.09"],
+    );
+}
+
+#[test]
+fn zero_paths_is_rejected() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("out.json");
+    let path_arg = path.to_str().expect("UTF-8 path");
+    let out = output(&["run", "--quiet", "--paths", "0", "--out", path_arg]);
+    assert_error(&out, &["--paths", "0"]);
+    assert!(entries(dir.path()).is_empty(), "files left behind");
+}
+
+#[test]
+fn duplicate_strategy_name_is_rejected() {
+    let line = rejects(&mutated(r#"name = "bluff""#, r#"name = "wait""#), &["wait"]);
+    assert!(
+        line.contains("unique") || line.contains("duplicate"),
+        "does not say the names must be unique: {line}"
+    );
+}
+
+#[test]
+fn unknown_baseline_is_rejected_with_the_strategy_list() {
+    let mut needles = vec!["baseline", "nope"];
+    needles.extend_from_slice(STRATEGIES);
+    rejects(
+        &mutated(r#"baseline = "wait""#, r#"baseline = "nope""#),
+        &needles,
+    );
+}
+
+#[test]
+fn missing_file_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("no-such-scenario.toml");
+    let missing_arg = missing.to_str().expect("UTF-8 path");
+    let out_file = dir.path().join("out.json");
+    let out_arg = out_file.to_str().expect("UTF-8 path");
+    let out = output(&["run", missing_arg, "--quiet", "--out", out_arg]);
+    assert_error(&out, &[missing_arg]);
+    assert!(entries(dir.path()).is_empty(), "files left behind");
+    assert_error(&output(&["validate", missing_arg]), &[missing_arg]);
+}
+
+#[test]
+fn unknown_trigger_says_what_is_allowed() {
+    let needle = r#"escalation = "now""#;
+    let line = rejects(
+        &mutated(needle, r#"escalation = "soon""#),
+        &["soon", "never", "now", "on_impasse"],
+    );
+    let location = format!("bad.toml:{}:", line_of(needle));
+    assert!(
+        line.contains(&location),
+        "the error does not point at the escalation line ({location}): {line}"
+    );
+}
+
+// ----------------------------------------------------------------- help
+
+#[test]
+fn help_for_each_command_mentions_its_options() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["--help"], &["run", "init", "validate"]),
+        (
+            &["run", "--help"],
+            &[
+                "--paths",
+                "--seed",
+                "--threads",
+                "--quiet",
+                "--format",
+                "--out",
+                "[FILE]",
+            ],
+        ),
+        (&["init", "--help"], &["--force", "[FILE]"]),
+        (&["validate", "--help"], &["<FILE>"]),
+    ];
+    for (args, mentions) in cases {
+        let stdout = ok(args);
+        for option in *mentions {
+            assert!(
+                stdout.contains(option),
+                "`impasse {}` does not mention {option}:\n{stdout}",
+                args.join(" ")
+            );
+        }
+    }
+}
