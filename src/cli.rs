@@ -172,7 +172,11 @@ pub fn execute(cli: Cli) -> Result<()> {
                 .iter()
                 .filter(|(_, d)| !d.is_fixed())
                 .count();
-            let names: Vec<&str> = scenario.strategies.iter().map(|s| s.name.as_str()).collect();
+            let names: Vec<&str> = scenario
+                .strategies
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect();
             println!(
                 "{}: ok. Scenario `{}`: {} strategies ({}), baseline `{}`, {} uncertain inputs, {} non-rate items.",
                 args.file.display(),

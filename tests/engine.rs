@@ -29,10 +29,12 @@ fn a_strategy_and_its_copy_differ_by_exactly_zero_on_every_path() {
     for index in 0..3000 {
         let outcomes = sim.path_outcomes(7, index);
         for k in 0..3 {
-            let (a, b) = (&outcomes[n - 3 + k], &outcomes[s.strategy_index(
-                ["notice-and-escalate", "escalate-at-impasse", "bluff"][k],
-            )
-            .unwrap()]);
+            let (a, b) = (
+                &outcomes[n - 3 + k],
+                &outcomes[s
+                    .strategy_index(["notice-and-escalate", "escalate-at-impasse", "bluff"][k])
+                    .unwrap()],
+            );
             assert_eq!(a.revenue - b.revenue, 0.0, "path {index}");
             assert_eq!(a.margin - b.margin, 0.0);
             assert_eq!(
@@ -189,8 +191,12 @@ fn boulware_payer_deals_bunch_before_the_deadline() {
     };
     let boulware = share_last_tenth(4.0);
     let linear = share_last_tenth(1.0);
-    eprintln!("share of deals in the last tenth of talks: Boulware {boulware:.3}, linear {linear:.3}");
+    eprintln!(
+        "share of deals in the last tenth of talks: Boulware {boulware:.3}, linear {linear:.3}"
+    );
     assert!(boulware > 0.5, "Boulware: {boulware}");
-    assert!(boulware > linear + 0.1, "Boulware {boulware} vs linear {linear}");
+    assert!(
+        boulware > linear + 0.1,
+        "Boulware {boulware} vs linear {linear}"
+    );
 }
-

@@ -78,11 +78,22 @@ walk_away = 0.04
     assert_eq!(o.deal_week, Some(-2));
     assert!((o.uplift - 0.06).abs() < 1e-12, "uplift {}", o.uplift);
     // 52 weeks at $1M x 1.06, undiscounted.
-    assert!((o.revenue - 52.0 * 1.06e6).abs() < 1e-3, "revenue {}", o.revenue);
+    assert!(
+        (o.revenue - 52.0 * 1.06e6).abs() < 1e-3,
+        "revenue {}",
+        o.revenue
+    );
     // Margin: $1M x (1.06 - 0.6) a week.
-    assert!((o.margin - 52.0 * 0.46e6).abs() < 1e-3, "margin {}", o.margin);
+    assert!(
+        (o.margin - 52.0 * 0.46e6).abs() < 1e-3,
+        "margin {}",
+        o.margin
+    );
     assert!(!o.out_of_network && o.patient_weeks_out_of_network == 0.0);
-    assert!(o.impasse_week.is_none(), "offers move 1.25 points a meeting");
+    assert!(
+        o.impasse_week.is_none(),
+        "offers move 1.25 points a meeting"
+    );
 }
 
 #[test]
@@ -152,7 +163,11 @@ max_oon_weeks = 26
     }
     let volume_after = remaining + 0.5 * (1.0 - remaining);
     revenue += 45.0 * 1e6 * (1.0 + uplift) * volume_after;
-    assert!((o.revenue - revenue).abs() < 1e-3, "revenue {} vs {revenue}", o.revenue);
+    assert!(
+        (o.revenue - revenue).abs() < 1e-3,
+        "revenue {} vs {revenue}",
+        o.revenue
+    );
     assert!((o.patient_weeks_out_of_network - patient_weeks).abs() < 1e-9);
     let switched = 1000.0 * (1.0 - 0.99f64.powi(7)) * 0.5;
     assert!((o.patients_switched - switched).abs() < 1e-9);

@@ -108,7 +108,11 @@ impl<'a> Simulation<'a> {
 
     /// Earliest week any strategy meets (for the deal-week histogram).
     pub fn earliest_week(&self) -> i32 {
-        self.plans.iter().map(|p| p.opening_week).min().unwrap_or(-1)
+        self.plans
+            .iter()
+            .map(|p| p.opening_week)
+            .min()
+            .unwrap_or(-1)
     }
 
     /// An empty summary shaped for this scenario.
@@ -125,10 +129,8 @@ impl<'a> Simulation<'a> {
     ) -> RunSummary {
         let mut summary = self.empty_summary(pairs);
         let mut world = World::default();
-        let mut outcomes = vec![
-            play(&self.terms, &self.plans[0], &self.world(seed, 0));
-            self.plans.len()
-        ];
+        let mut outcomes =
+            vec![play(&self.terms, &self.plans[0], &self.world(seed, 0)); self.plans.len()];
         for index in range {
             self.sampler
                 .fill(self.scenario, path_seed(seed, index), &mut world);

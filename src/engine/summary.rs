@@ -235,7 +235,9 @@ impl RunSummary {
     pub fn new(n: usize, earliest_week: i32, pairs: &[(usize, usize)]) -> Self {
         RunSummary {
             paths: 0,
-            strategies: (0..n).map(|_| StrategySummary::new(earliest_week)).collect(),
+            strategies: (0..n)
+                .map(|_| StrategySummary::new(earliest_week))
+                .collect(),
             pairs: pairs.iter().map(|&(a, b)| PairSummary::new(a, b)).collect(),
         }
     }

@@ -116,13 +116,7 @@ pub fn play_observed<O: Observer>(
         (course, Some(0))
     } else if notice_sent || (terms.evergreen_weeks == 0 && plan.willing_to_leave()) {
         out_of_network = true;
-        let r = oon::out_of_network(
-            world,
-            plan,
-            &mut talks.payer,
-            talks.last_offer,
-            horizon,
-        );
+        let r = oon::out_of_network(world, plan, &mut talks.payer, talks.last_offer, horizon);
         oon_weeks = r.weeks;
         let course = Course {
             rollover_weeks: 0,

@@ -39,8 +39,8 @@ pub fn out_of_network(
         for week in comes_back..=last_week {
             // Effects that arrive after expiry (a late executive meeting) count too.
             payer.advance_to(week as i32);
-            let pressure =
-                world.oon_reservation_gain * (1.0 - (-f64::from(week) / world.oon_pressure_weeks).exp());
+            let pressure = world.oon_reservation_gain
+                * (1.0 - (-f64::from(week) / world.oon_pressure_weeks).exp());
             let reservation = payer.reservation + pressure;
             if reservation >= plan.walk_away {
                 let split =

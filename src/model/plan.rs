@@ -116,7 +116,10 @@ impl Plan {
     /// Every strategy of a scenario, prepared.
     pub fn all(s: &Scenario) -> Vec<Plan> {
         let terms = Terms::new(s);
-        s.strategies.iter().map(|st| Plan::new(st, &terms)).collect()
+        s.strategies
+            .iter()
+            .map(|st| Plan::new(st, &terms))
+            .collect()
     }
 }
 

@@ -185,8 +185,14 @@ mod tests {
         ] {
             let a = value(&course, &w, 156);
             let b = by_loop(&course, &w, 156);
-            assert!((a.revenue - b.revenue).abs() < 1e-6 * b.revenue, "{course:?}");
-            assert!((a.margin - b.margin).abs() < 1e-6 * b.margin.abs(), "{course:?}");
+            assert!(
+                (a.revenue - b.revenue).abs() < 1e-6 * b.revenue,
+                "{course:?}"
+            );
+            assert!(
+                (a.margin - b.margin).abs() < 1e-6 * b.margin.abs(),
+                "{course:?}"
+            );
             assert!(
                 (a.patient_weeks_out_of_network - b.patient_weeks_out_of_network).abs() < 1e-6,
                 "{course:?}"

@@ -44,6 +44,8 @@ mod tests {
         assert!((linear - 0.02).abs() < 1e-15);
         assert!((threshold(0.0, 0.04, 4.0, 1.0) - 0.04).abs() < 1e-15);
         let t: f64 = relative_time(2, 9);
-        assert!((threshold_ln(0.1, 0.02, 3.0, t.ln()) - threshold(0.1, 0.02, 3.0, t)).abs() < 1e-15);
+        assert!(
+            (threshold_ln(0.1, 0.02, 3.0, t.ln()) - threshold(0.1, 0.02, 3.0, t)).abs() < 1e-15
+        );
     }
 }

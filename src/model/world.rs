@@ -115,57 +115,42 @@ impl World {
         use InputPath::Static as P;
         let c = &s.contract;
         self.annual_revenue = src.input(P("contract.annual_revenue"), &c.annual_revenue);
-        self.contribution_margin = src.input(
-            P("contract.contribution_margin"),
-            &c.contribution_margin,
-        );
+        self.contribution_margin =
+            src.input(P("contract.contribution_margin"), &c.contribution_margin);
         self.discount_rate = src.input(P("contract.discount_rate"), &c.discount_rate);
-        self.status_quo_escalator = src.input(
-            P("contract.status_quo_escalator"),
-            &c.status_quo_escalator,
-        );
-        self.attributed_patients = src.input(
-            P("contract.attributed_patients"),
-            &c.attributed_patients,
-        );
+        self.status_quo_escalator =
+            src.input(P("contract.status_quo_escalator"), &c.status_quo_escalator);
+        self.attributed_patients =
+            src.input(P("contract.attributed_patients"), &c.attributed_patients);
 
         let p = &s.payer;
         self.payer_opening_offer = src.input(P("payer.opening_offer"), &p.opening_offer);
         self.payer_reservation = src.input(P("payer.reservation"), &p.reservation);
         self.payer_exponent = src.input(P("payer.concession_exponent"), &p.concession_exponent);
         self.exec_success_prob = src.input(P("payer.exec.success_prob"), &p.exec.success_prob);
-        self.exec_reservation_gain = src.input(
-            P("payer.exec.reservation_gain"),
-            &p.exec.reservation_gain,
-        );
-        self.exec_exponent_after = src.input(P("payer.exec.exponent_after"), &p.exec.exponent_after);
+        self.exec_reservation_gain =
+            src.input(P("payer.exec.reservation_gain"), &p.exec.reservation_gain);
+        self.exec_exponent_after =
+            src.input(P("payer.exec.exponent_after"), &p.exec.exponent_after);
         self.exec_lag_weeks = src.input(P("payer.exec.lag_weeks"), &p.exec.lag_weeks);
-        self.exec_premature_penalty = src.input(
-            P("payer.exec.premature_penalty"),
-            &p.exec.premature_penalty,
-        );
+        self.exec_premature_penalty =
+            src.input(P("payer.exec.premature_penalty"), &p.exec.premature_penalty);
         self.notice_credibility = src.input(P("payer.notice.credibility"), &p.notice.credibility);
         self.notice_reservation_gain = src.input(
             P("payer.notice.reservation_gain"),
             &p.notice.reservation_gain,
         );
-        self.notice_exponent_after = src.input(
-            P("payer.notice.exponent_after"),
-            &p.notice.exponent_after,
-        );
+        self.notice_exponent_after =
+            src.input(P("payer.notice.exponent_after"), &p.notice.exponent_after);
         self.bluff_credibility_factor = src.input(
             P("payer.notice.bluff_credibility_factor"),
             &p.notice.bluff_credibility_factor,
         );
-        self.oon_reservation_gain = src.input(
-            P("payer.oon.reservation_gain"),
-            &p.oon.reservation_gain,
-        );
+        self.oon_reservation_gain =
+            src.input(P("payer.oon.reservation_gain"), &p.oon.reservation_gain);
         self.oon_pressure_weeks = src.input(P("payer.oon.pressure_weeks"), &p.oon.pressure_weeks);
-        self.oon_return_scale_weeks = src.input(
-            P("payer.oon.return_scale_weeks"),
-            &p.oon.return_scale_weeks,
-        );
+        self.oon_return_scale_weeks =
+            src.input(P("payer.oon.return_scale_weeks"), &p.oon.return_scale_weeks);
         self.oon_return_shape = src.input(P("payer.oon.return_shape"), &p.oon.return_shape);
 
         let v = &s.provider;
@@ -173,25 +158,20 @@ impl World {
         self.misaligned_factor = src.input(P("provider.misaligned_factor"), &v.misaligned_factor);
         self.bargaining_weight = src.input(P("provider.bargaining_weight"), &v.bargaining_weight);
         self.data_prep_weeks = src.input(P("provider.data_prep_weeks"), &v.data_prep_weeks);
-        self.volume_retention = src.input(
-            P("provider.oon.volume_retention"),
-            &v.oon.volume_retention,
-        );
+        self.volume_retention =
+            src.input(P("provider.oon.volume_retention"), &v.oon.volume_retention);
         self.weekly_switch_rate = src.input(
             P("provider.oon.weekly_switch_rate"),
             &v.oon.weekly_switch_rate,
         );
         self.return_share = src.input(P("provider.oon.return_share"), &v.oon.return_share);
-        self.continuity_weeks = src.input(
-            P("provider.oon.continuity_weeks"),
-            &v.oon.continuity_weeks,
-        );
-        self.continuity_share = src.input(
-            P("provider.oon.continuity_share"),
-            &v.oon.continuity_share,
-        );
+        self.continuity_weeks =
+            src.input(P("provider.oon.continuity_weeks"), &v.oon.continuity_weeks);
+        self.continuity_share =
+            src.input(P("provider.oon.continuity_share"), &v.oon.continuity_share);
 
-        self.data_reservation_gain = src.input(P("data.reservation_gain"), &s.data.reservation_gain);
+        self.data_reservation_gain =
+            src.input(P("data.reservation_gain"), &s.data.reservation_gain);
 
         self.items.resize(s.items.len(), WorldItem::default());
         for (item, drawn) in s.items.iter().zip(self.items.iter_mut()) {

@@ -45,7 +45,7 @@ pub fn count(x: f64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -142,8 +142,8 @@ impl Exporter for TableExporter {
             out,
             "uplift: mean over paths with a new contract. weeks OON: mean over paths that went out of network.\n\
              patient-weeks OON: without in-network access, net of continuity of care. CVaR5: mean of the worst 5 % of paths.\n\
-             Quantiles and CVaR carry a relative error of at most {}.",
-            format!("{}%", r.quantile_relative_error * 100.0)
+             Quantiles and CVaR carry a relative error of at most {}%.",
+            r.quantile_relative_error * 100.0
         )?;
         if let Some(first) = r.comparisons.first() {
             writeln!(out)?;
@@ -153,12 +153,26 @@ impl Exporter for TableExporter {
                 first.baseline
             )?;
             writeln!(out)?;
-            let header = ["strategy", "difference", "95% interval", "P(better)", "P(worse)"];
+            let header = [
+                "strategy",
+                "difference",
+                "95% interval",
+                "P(better)",
+                "P(worse)",
+            ];
             let mut order = r.ranking();
-            order.retain(|&i| r.comparisons.iter().any(|c| c.strategy == r.strategies[i].name));
+            order.retain(|&i| {
+                r.comparisons
+                    .iter()
+                    .any(|c| c.strategy == r.strategies[i].name)
+            });
             let rows: Vec<Vec<String>> = order
                 .into_iter()
-                .filter_map(|i| r.comparisons.iter().find(|c| c.strategy == r.strategies[i].name))
+                .filter_map(|i| {
+                    r.comparisons
+                        .iter()
+                        .find(|c| c.strategy == r.strategies[i].name)
+                })
                 .map(|c| {
                     vec![
                         c.strategy.clone(),

@@ -35,10 +35,12 @@ pub enum ScenarioError {
         reason: String,
     },
     /// TOML syntax error, or a key or value of the wrong shape.
-    #[error("{source_name}:{line}:{column}: {message}")]
+    #[error("{source_name}:{line}:{column}: {}{message}", field.as_ref().map(|f| format!("`{f}`: ")).unwrap_or_default())]
     Syntax {
         /// File name (or `<built-in>`).
         source_name: String,
+        /// Dotted path of the field at the error, when there is one.
+        field: Option<String>,
         /// 1-based line.
         line: usize,
         /// 1-based column.
@@ -81,6 +83,63 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The dotted path (`payer.exec.success_prob`, `strategy.wait.notice`) of
+/// the key on the line holding byte `offset`, found by reading the TOML
+/// headers above it; `None` when the line holds no key.
+pub fn field_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let header_of = |line: &str| -> Option<(String, bool)> {
+        let t = line.trim();
+        if let Some(inner) = t.strip_prefix("[[") {
+            Some((inner.split("]]").next()?.trim().to_string(), true))
+        } else if let Some(inner) = t.strip_prefix('[') {
+            Some((inner.split(']').next()?.trim().to_string(), false))
+        } else {
+            None
+        }
+    };
+    // The last header above the line, and where its block starts.
+    let mut header: Option<(String, bool, usize)> = None;
+    let mut pos = 0;
+    for line in text[..line_start].split_inclusive('\n') {
+        if let Some((name, array)) = header_of(line) {
+            header = Some((name, array, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let key = line.split_once('=')?.0.trim().trim_matches('"').to_string();
+    if key.is_empty() || key.starts_with('#') || key.starts_with('[') {
+        return None;
+    }
+    let Some((table, array, block_start)) = header else {
+        return Some(key);
+    };
+    if !array {
+        return Some(format!("{table}.{key}"));
+    }
+    // An array entry ([[strategy]], [[item]]) is named by its `name` key.
+    let name = text[block_start..]
+        .lines()
+        .take_while(|l| header_of(l).is_none())
+        .find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == "name").then(|| {
+                v.split('#')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_matches('"')
+                    .to_string()
+            })
+        });
+    Some(match name {
+        Some(n) if key != "name" => format!("{table}.{n}.{key}"),
+        _ => format!("{table}.{key}"),
+    })
+}
+
 impl Scenario {
     /// Parse and validate a scenario from TOML text. `source_name` names the
     /// file in error messages.
@@ -91,6 +150,7 @@ impl Scenario {
                 .map_or((1, 1), |span| line_column(text, span.start));
             ScenarioError::Syntax {
                 source_name: source_name.to_string(),
+                field: e.span().and_then(|span| field_at(text, span.start)),
                 line,
                 column,
                 message: e.message().trim().to_string(),
@@ -142,6 +202,19 @@ mod tests {
     fn builtin_scenario_is_valid() {
         let s = Scenario::builtin();
         assert!(s.strategies.len() >= 5);
+    }
+
+    #[test]
+    fn field_at_reads_headers_and_array_names() {
+        let text = "name = \"x\"\n[payer.exec]\nsuccess_prob = 2\n[[strategy]]\nname = \"wait\"\nnotice = \"soon\"\n";
+        let at = |needle: &str| field_at(text, text.find(needle).unwrap());
+        assert_eq!(at("name").as_deref(), Some("name"));
+        assert_eq!(
+            at("success_prob").as_deref(),
+            Some("payer.exec.success_prob")
+        );
+        assert_eq!(at("notice").as_deref(), Some("strategy.wait.notice"));
+        assert_eq!(at("[[strategy]]"), None);
     }
 
     #[test]

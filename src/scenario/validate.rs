@@ -20,7 +20,9 @@ fn range(field: &str, dist: &Dist, lo: f64, hi: f64, what: &str) -> Result<(), S
         let reach = if dist.is_fixed() {
             String::new()
         } else {
-            format!(" (this distribution ranges over [{min}, {max}]; give it bounds inside the range)")
+            format!(
+                " (this distribution ranges over [{min}, {max}]; give it bounds inside the range)"
+            )
         };
         return Err(ScenarioError::invalid(
             field,
@@ -32,7 +34,13 @@ fn range(field: &str, dist: &Dist, lo: f64, hi: f64, what: &str) -> Result<(), S
 }
 
 fn probability(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
-    range(field, dist, 0.0, 1.0, "a probability or share must lie in [0, 1]")
+    range(
+        field,
+        dist,
+        0.0,
+        1.0,
+        "a probability or share must lie in [0, 1]",
+    )
 }
 
 fn non_negative(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
@@ -106,7 +114,12 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     let c = &s.contract;
     non_negative("contract.annual_revenue", &c.annual_revenue)?;
     probability("contract.contribution_margin", &c.contribution_margin)?;
-    whole_weeks("contract.horizon_weeks", c.horizon_weeks, 1, MAX_WEEKS as u32)?;
+    whole_weeks(
+        "contract.horizon_weeks",
+        c.horizon_weeks,
+        1,
+        MAX_WEEKS as u32,
+    )?;
     range(
         "contract.discount_rate",
         &c.discount_rate,
@@ -114,7 +127,12 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         1.0,
         "a yearly discount rate must lie in [0, 1]",
     )?;
-    whole_weeks("contract.evergreen_weeks", c.evergreen_weeks, 0, MAX_WEEKS as u32)?;
+    whole_weeks(
+        "contract.evergreen_weeks",
+        c.evergreen_weeks,
+        0,
+        MAX_WEEKS as u32,
+    )?;
     uplift("contract.status_quo_escalator", &c.status_quo_escalator)?;
     whole_weeks("contract.notice_weeks", c.notice_weeks, 0, 104)?;
     non_negative("contract.attributed_patients", &c.attributed_patients)?;
@@ -137,7 +155,11 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     )?;
     gain("payer.oon.reservation_gain", &p.oon.reservation_gain)?;
     weeks("payer.oon.pressure_weeks", &p.oon.pressure_weeks, 0.01)?;
-    weeks("payer.oon.return_scale_weeks", &p.oon.return_scale_weeks, 0.01)?;
+    weeks(
+        "payer.oon.return_scale_weeks",
+        &p.oon.return_scale_weeks,
+        0.01,
+    )?;
     range(
         "payer.oon.return_shape",
         &p.oon.return_shape,
@@ -154,7 +176,11 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     probability("provider.oon.volume_retention", &v.oon.volume_retention)?;
     probability("provider.oon.weekly_switch_rate", &v.oon.weekly_switch_rate)?;
     probability("provider.oon.return_share", &v.oon.return_share)?;
-    weeks("provider.oon.continuity_weeks", &v.oon.continuity_weeks, 0.0)?;
+    weeks(
+        "provider.oon.continuity_weeks",
+        &v.oon.continuity_weeks,
+        0.0,
+    )?;
     probability("provider.oon.continuity_share", &v.oon.continuity_share)?;
 
     if !(s.impasse.min_move.is_finite() && (0.0..=1.0).contains(&s.impasse.min_move)) {
