@@ -97,7 +97,7 @@ pub fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} paths ({per_sec}, eta {eta})")
+        ProgressStyle::with_template("{spinner} {bar:40} {human_pos}/{human_len} paths, eta {eta}")
             .expect("valid template"),
     );
     bar

@@ -216,3 +216,69 @@ max_oon_weeks = 3
     assert_eq!(o.oon_weeks, 3);
     assert!((o.uplift - 0.025).abs() < 1e-12);
 }
+
+#[test]
+fn late_escalation_reaches_the_out_of_network_deal() {
+    // Escalation at week -1, after the last meeting (-2): the executives
+    // (success certain, lag 2 weeks) meet at week +1, out of network. Their
+    // gain of 0.02 adds to the reservation the payer brings back at week 7.
+    let s = scenario(
+        0.03,
+        r#"[payer.exec]
+success_prob = 1.0
+reservation_gain = 0.02
+lag_weeks = 2
+premature_penalty = 0.0
+[[strategy]]
+name = "leave-late-escalation"
+lead_weeks = 10
+cadence_weeks = 2
+opening_ask = 0.10
+walk_away = 0.05
+escalation = -1
+notice = -10
+max_oon_weeks = 26
+"#,
+    );
+    let o = play_first(&s);
+    assert!(o.out_of_network && o.exec_engaged);
+    assert_eq!(o.oon_weeks, 7);
+    let reservation = 0.03 + 0.02 + 0.04 * (1.0 - (-7.0f64 / 4.0).exp());
+    assert!((o.uplift - (0.05 + 0.5 * (reservation - 0.05))).abs() < 1e-12);
+}
+
+#[test]
+fn items_won_are_traded_against_the_rate() {
+    // The staff-deal case with one item on the table, won for sure at staff
+    // level: the payer's reservation drops by its cost (0.075 - 0.01 =
+    // 0.065), so its thresholds are 0.065 (k+1)/6. The item is worth
+    // $520,000 a year, one point of the $52M revenue, so the provider's
+    // walk-away drops a point, to 0.03: its asks are 0.10 - 0.07 t, i.e.
+    // 0.0883, 0.0767, 0.065, 0.0533. At week -2 the payer's threshold
+    // 0.0541667 covers the standing ask 0.0533: deal at 0.10 - 0.07 (4/6).
+    // The provider gets the item's $10,000 a week on top.
+    let s = scenario(
+        0.075,
+        r#"[[item]]
+name = "denials"
+annual_value = 520000
+payer_cost = 0.01
+p_win_staff = 1.0
+p_win_exec = 1.0
+[[strategy]]
+name = "all-issues"
+lead_weeks = 10
+cadence_weeks = 2
+opening_ask = 0.10
+walk_away = 0.04
+agenda = "all-issues"
+"#,
+    );
+    let o = play_first(&s);
+    assert_eq!(o.deal_week, Some(-2));
+    let uplift = 0.10 - 0.07 * 4.0 / 6.0;
+    assert!((o.uplift - uplift).abs() < 1e-12, "uplift {}", o.uplift);
+    assert_eq!(o.nonrate_value, 520_000.0);
+    let revenue = 52.0 * (1e6 * (1.0 + uplift) + 10_000.0);
+    assert!((o.revenue - revenue).abs() < 1e-3, "revenue {}", o.revenue);
+}

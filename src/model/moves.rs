@@ -47,6 +47,9 @@ pub struct PayerPosition {
     pub items_value: f64,
     pending: [Option<Effect>; 3],
     applied: [bool; 3],
+    /// Earliest week of a pending effect (`i32::MAX` when none): lets
+    /// [`PayerPosition::advance_to`] return at once on most meetings.
+    next_week: i32,
 }
 
 impl PayerPosition {
@@ -70,18 +73,25 @@ impl PayerPosition {
             items_value: staff_value,
             pending: [None; 3],
             applied: [false; 3],
+            next_week: i32::MAX,
         }
     }
 
     /// Schedule an effect (replaces any earlier one of the same kind).
     pub fn schedule(&mut self, kind: EffectKind, effect: Effect) {
         self.pending[kind as usize] = Some(effect);
+        self.next_week = self.next_week.min(effect.week);
     }
 
     /// Apply every scheduled effect whose week has come; returns the kinds
     /// applied now (for timelines).
+    #[inline]
     pub fn advance_to(&mut self, week: i32) -> [bool; 3] {
         let mut now = [false; 3];
+        if week < self.next_week {
+            return now;
+        }
+        self.next_week = i32::MAX;
         for (i, slot) in self.pending.iter_mut().enumerate() {
             if let Some(e) = slot
                 && e.week <= week
@@ -94,9 +104,23 @@ impl PayerPosition {
                 self.applied[i] = true;
                 now[i] = true;
                 *slot = None;
+            } else if let Some(e) = slot {
+                self.next_week = self.next_week.min(e.week);
             }
         }
         now
+    }
+
+    /// The provider's credit for the items won so far, in uplift points:
+    /// their yearly value over the yearly revenue at today's rates. The
+    /// provider values a package, so it accepts a rate this much lower.
+    #[inline]
+    pub fn items_credit(&self, annual_revenue: f64) -> f64 {
+        if self.items_value > 0.0 && annual_revenue > 0.0 {
+            self.items_value / annual_revenue
+        } else {
+            0.0
+        }
     }
 
     /// Whether an effect of this kind has taken hold.

@@ -5,7 +5,9 @@
 //! press). The payer comes back at week `T` (Weibull, hazard growing with
 //! time). From then on, at the first week where the zone of agreement is not
 //! empty (`r(w) >= walk_away`), the deal splits it by the provider's Nash
-//! bargaining weight `b`: `uplift = walk_away + b (r(w) - walk_away)`
+//! bargaining weight `b`: `uplift = walk_away + b (r(w) - walk_away)`, where
+//! the walk-away is lowered by the value of non-rate items won (in uplift
+//! points)
 //! (Horn & Wolinsky 1988; Gowrisankaran, Nevo & Town 2015). A provider that
 //! reaches its `max_oon_weeks` first capitulates at the payer's standing offer.
 
@@ -42,9 +44,9 @@ pub fn out_of_network(
             let pressure = world.oon_reservation_gain
                 * (1.0 - (-f64::from(week) / world.oon_pressure_weeks).exp());
             let reservation = payer.reservation + pressure;
-            if reservation >= plan.walk_away {
-                let split =
-                    plan.walk_away + world.bargaining_weight * (reservation - plan.walk_away);
+            let walk_away = plan.walk_away - payer.items_credit(world.annual_revenue);
+            if reservation >= walk_away {
+                let split = walk_away + world.bargaining_weight * (reservation - walk_away);
                 return OonResult {
                     weeks: week,
                     uplift: Some(split),

@@ -43,6 +43,9 @@ pub struct Meeting {
     pub ln_t: f64,
     /// The provider's threshold (its ask) at this meeting.
     pub provider_threshold: f64,
+    /// How far the provider has come from its opening ask towards its
+    /// walk-away: `t_k^e`, in [0, 1].
+    pub provider_progress: f64,
 }
 
 /// A strategy ready to be played on any world.
@@ -90,6 +93,7 @@ impl Plan {
                         st.concession_exponent,
                         t,
                     ),
+                    provider_progress: t.powf(st.concession_exponent),
                 }
             })
             .collect();

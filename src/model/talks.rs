@@ -5,7 +5,10 @@
 //! Each meeting, payer first: the payer accepts the provider's standing ask if
 //! it is at or below the payer's threshold, otherwise offers its threshold
 //! (never less than its previous offer); the provider accepts that offer if it
-//! is at or above its own threshold, otherwise asks its threshold. An impasse
+//! is at or above its own threshold, otherwise asks its threshold. With
+//! non-rate items won, the provider's walk-away on the rate is lower by their
+//! yearly value in uplift points (it weighs the whole package); its opening
+//! ask stays the same. An impasse
 //! is declared at the first meeting where the payer's offer has moved less
 //! than `impasse.min_move` since the meeting `stall_weeks` earlier.
 
@@ -101,14 +104,18 @@ pub fn staff_talks<O: Observer>(
             break;
         }
         offer = offer.max(payer_threshold);
-        // Provider's turn.
-        if offer >= m.provider_threshold {
-            obs.meeting(m.week, offer, m.provider_threshold);
+        // Provider's turn. It weighs the whole package: items won lower its
+        // walk-away on the rate by their value, so its threshold falls from
+        // the same opening ask towards that lower walk-away.
+        let provider_threshold =
+            m.provider_threshold - payer.items_credit(world.annual_revenue) * m.provider_progress;
+        if offer >= provider_threshold {
+            obs.meeting(m.week, offer, provider_threshold);
             r.deal = Some((m.week, offer));
             break;
         }
-        ask = Some(m.provider_threshold);
-        obs.meeting(m.week, offer, m.provider_threshold);
+        ask = Some(provider_threshold);
+        obs.meeting(m.week, offer, provider_threshold);
 
         // Stall test.
         offers[k % RING] = offer;
@@ -127,6 +134,16 @@ pub fn staff_talks<O: Observer>(
                     notify(&mut r, &mut payer, world, plan, m.week, obs);
                 }
             }
+        }
+    }
+    // Moves set for a week after the last meeting still happen before expiry
+    // (their effects may arrive out of network).
+    if r.deal.is_none() {
+        if let (Trigger::Week(w), None) = (plan.escalation, r.escalation_week) {
+            escalate(&mut r, &mut payer, world, plan, w, obs);
+        }
+        if let (Trigger::Week(w), None) = (plan.notice, r.notice_week) {
+            notify(&mut r, &mut payer, world, plan, w, obs);
         }
     }
     r.last_offer = if offer.is_finite() {

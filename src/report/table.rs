@@ -107,6 +107,7 @@ impl Exporter for TableExporter {
             "P50",
             "P95",
             "CVaR5",
+            "margin",
             "uplift",
             "P(deal<expiry)",
             "P(OON)",
@@ -127,6 +128,7 @@ impl Exporter for TableExporter {
                     millions(s.revenue.p50),
                     millions(s.revenue.p95),
                     millions(s.revenue.cvar5),
+                    millions(s.margin.mean),
                     percent(s.uplift.mean),
                     percent(s.p_deal_before_expiry),
                     percent(s.p_out_of_network),
@@ -140,7 +142,7 @@ impl Exporter for TableExporter {
         writeln!(out)?;
         writeln!(
             out,
-            "uplift: mean over paths with a new contract. weeks OON: mean over paths that went out of network.\n\
+            "margin: mean net present contribution margin. uplift: mean over paths with a new contract. weeks OON: mean over paths that went out of network.\n\
              patient-weeks OON: without in-network access, net of continuity of care. CVaR5: mean of the worst 5 % of paths.\n\
              Quantiles and CVaR carry a relative error of at most {}%.",
             r.quantile_relative_error * 100.0
@@ -149,16 +151,18 @@ impl Exporter for TableExporter {
             writeln!(out)?;
             writeln!(
                 out,
-                "Against the baseline `{}`, paired on the same paths (revenue difference, $M):",
+                "Against the baseline `{}`, paired on the same paths ($M):",
                 first.baseline
             )?;
             writeln!(out)?;
             let header = [
                 "strategy",
-                "difference",
+                "revenue diff",
                 "95% interval",
                 "P(better)",
                 "P(worse)",
+                "margin diff",
+                "95% interval",
             ];
             let mut order = r.ranking();
             order.retain(|&i| {
@@ -184,6 +188,12 @@ impl Exporter for TableExporter {
                         ),
                         percent(c.p_better),
                         percent(c.p_worse),
+                        signed_millions(c.margin_diff.mean),
+                        format!(
+                            "[{}, {}]",
+                            signed_millions(c.margin_diff.ci95.0),
+                            signed_millions(c.margin_diff.ci95.1)
+                        ),
                     ]
                 })
                 .collect();
