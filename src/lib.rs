@@ -15,6 +15,7 @@
 //! into tables, CSV and JSON.
 #![deny(missing_docs)]
 
+pub mod analysis;
 pub mod engine;
 pub mod model;
 pub mod report;

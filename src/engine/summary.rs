@@ -171,6 +171,10 @@ pub struct PairSummary {
     pub patients_switched: Moments,
     /// Out-of-network indicator difference.
     pub out_of_network: Moments,
+    /// Revenue given up by choosing A: `max(b - a, 0)` (A's regret).
+    pub regret_a: Moments,
+    /// Revenue given up by choosing B: `max(a - b, 0)`.
+    pub regret_b: Moments,
     /// Share of paths where A's revenue is strictly higher.
     pub a_better: Proportion,
     /// Share of paths where A's revenue is strictly lower.
@@ -193,6 +197,8 @@ impl PairSummary {
         let (x, y) = (&outcomes[self.a], &outcomes[self.b]);
         let d = x.revenue - y.revenue;
         self.revenue.push(d);
+        self.regret_a.push((-d).max(0.0));
+        self.regret_b.push(d.max(0.0));
         self.margin.push(x.margin - y.margin);
         self.patient_weeks_out_of_network
             .push(x.patient_weeks_out_of_network - y.patient_weeks_out_of_network);
@@ -208,6 +214,8 @@ impl PairSummary {
     pub fn merge(&mut self, other: &PairSummary) {
         debug_assert_eq!((self.a, self.b), (other.a, other.b));
         self.revenue.merge(&other.revenue);
+        self.regret_a.merge(&other.regret_a);
+        self.regret_b.merge(&other.regret_b);
         self.margin.merge(&other.margin);
         self.patient_weeks_out_of_network
             .merge(&other.patient_weeks_out_of_network);

@@ -308,3 +308,41 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
     }
     result
 }
+
+/// An analysis result that can be shown as a table, CSV or JSON.
+pub trait Output: Serialize {
+    /// The human-readable table.
+    fn table(&self) -> String;
+    /// CSV header and rows.
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>);
+}
+
+/// Render an analysis result in a format.
+pub fn render<O: Output>(output: &O, format: Format) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
+        Format::Table => output.table().into_bytes(),
+        Format::Json => {
+            let mut bytes = serde_json::to_vec_pretty(output)?;
+            bytes.push(b'\n');
+            bytes
+        }
+        Format::Csv => {
+            let (header, rows) = output.csv();
+            let mut w = ::csv::Writer::from_writer(Vec::new());
+            w.write_record(&header)?;
+            for row in rows {
+                w.write_record(&row)?;
+            }
+            w.into_inner()?
+        }
+    })
+}
+
+/// A number for CSV: empty when not finite.
+pub fn csv_number(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
+}

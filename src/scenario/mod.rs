@@ -6,11 +6,13 @@
 //! numbers for one path.
 
 pub mod dist;
+pub mod overrides;
 pub mod schema;
 pub mod trigger;
 mod validate;
 
 pub use dist::Dist;
+pub use overrides::Override;
 pub use schema::{
     Agenda, Contract, DataPrep, Exec, Impasse, Item, NoticeResponse, Payer, PayerOon, Provider,
     ProviderOon, Scenario, Strategy,
