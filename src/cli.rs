@@ -8,9 +8,11 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use impasse::engine::{RunConfig, Simulation, baseline_pairs};
-use impasse::report::{Format, RunReport, write_atomic};
-use impasse::scenario::{DEFAULT_SCENARIO_TOML, Scenario};
+use impasse::analysis::Budget;
+use impasse::analysis::compare::{Precision, compare};
+use impasse::engine::{Simulation, baseline_pairs};
+use impasse::report::{Format, Output, RunReport, render, write_atomic};
+use impasse::scenario::{DEFAULT_SCENARIO_TOML, Override, Scenario};
 
 /// Monte Carlo decision support for payer contract negotiations.
 #[derive(Debug, Parser)]
@@ -26,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Simulate every strategy of a scenario and report revenue, risk and patient impact.
     Run(RunArgs),
+    /// Compare two strategies on the same paths, on every metric.
+    Compare(CompareArgs),
     /// Write the built-in scenario, with comments explaining every field.
     Init(InitArgs),
     /// Check a scenario file and say what is wrong with it.
@@ -49,20 +53,68 @@ pub struct SimArgs {
     pub quiet: bool,
 }
 
-/// `impasse run`.
+/// Changes to the scenario for this run.
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Scenario file (default: the built-in community-hospital scenario).
-    pub file: Option<PathBuf>,
-    #[command(flatten)]
-    /// Simulation options.
-    pub sim: SimArgs,
+pub struct SetArgs {
+    /// Change any scenario input for this run: a number or a distribution,
+    /// e.g. --set payer.exec.success_prob=0.4 --set 'payer.reservation=triangular(0.01,0.03,0.05)'
+    /// --set strategy.wait.walk_away=0.02. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Where and how to write the result.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the output to this file (whole or not at all) instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+/// `impasse run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (default: the built-in community-hospital scenario).
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    /// Overrides.
+    pub set: SetArgs,
+    #[command(flatten)]
+    /// Simulation options.
+    pub sim: SimArgs,
+    #[command(flatten)]
+    /// Output options.
+    pub output: OutputArgs,
+}
+
+/// `impasse compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario file.
+    pub file: PathBuf,
+    /// Strategy A.
+    pub a: String,
+    /// Strategy B.
+    pub b: String,
+    /// Keep adding paths (in batches of --paths) until the 95 % half-width of
+    /// the revenue difference is below this many dollars, or --max-paths is reached.
+    #[arg(long, value_name = "DOLLARS")]
+    pub precision: Option<f64>,
+    /// Upper limit on paths with --precision.
+    #[arg(long, default_value_t = 2_000_000)]
+    pub max_paths: u64,
+    #[command(flatten)]
+    /// Overrides.
+    pub set: SetArgs,
+    #[command(flatten)]
+    /// Simulation options.
+    pub sim: SimArgs,
+    #[command(flatten)]
+    /// Output options.
+    pub output: OutputArgs,
 }
 
 /// `impasse init`.
@@ -80,13 +132,38 @@ pub struct InitArgs {
 pub struct ValidateArgs {
     /// Scenario file to check.
     pub file: PathBuf,
+    #[command(flatten)]
+    /// Overrides to check with it.
+    pub set: SetArgs,
 }
 
-/// Load the scenario named on the command line, or the built-in one.
-pub fn load(file: Option<&Path>) -> Result<Scenario> {
-    Ok(match file {
+/// Load the scenario named on the command line (or the built-in one) and
+/// apply the `--set` overrides.
+pub fn load(file: Option<&Path>, set: &SetArgs) -> Result<Scenario> {
+    let scenario = match file {
         Some(p) => Scenario::from_path(p)?,
         None => Scenario::builtin(),
+    };
+    let overrides = set
+        .set
+        .iter()
+        .map(|o| Override::parse(o))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(scenario.with_overrides(&overrides)?)
+}
+
+/// The simulation budget of the command line, checked.
+pub fn budget(sim: &SimArgs) -> Result<Budget> {
+    if sim.paths == 0 {
+        bail!(impasse::engine::EngineError::NoPaths);
+    }
+    if sim.threads == Some(0) {
+        bail!("invalid `--threads` = 0: use at least 1 thread (or leave it out for one per core)");
+    }
+    Ok(Budget {
+        paths: sim.paths,
+        seed: sim.seed,
+        threads: sim.threads,
     })
 }
 
@@ -119,33 +196,46 @@ pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
 
 /// Run a scenario and summarise it against its baseline.
 pub fn simulate(scenario: &Scenario, sim: &SimArgs) -> Result<RunReport> {
+    let budget = budget(sim)?;
     let simulation = Simulation::new(scenario);
-    let config = RunConfig {
-        paths: sim.paths,
-        first_path: 0,
-        seed: sim.seed,
-        threads: sim.threads,
-    };
-    if sim.threads == Some(0) {
-        bail!("invalid `--threads` = 0: use at least 1 thread (or leave it out for one per core)");
-    }
-    let bar = progress_bar(sim.paths, sim.quiet);
-    let summary = simulation.run(&config, &baseline_pairs(scenario), &|n| bar.inc(n))?;
+    let bar = progress_bar(budget.paths, sim.quiet);
+    let summary = simulation.run(
+        &budget.config(0, budget.paths),
+        &baseline_pairs(scenario),
+        &|n| bar.inc(n),
+    )?;
     bar.finish_and_clear();
-    Ok(RunReport::new(scenario, sim.seed, &summary))
+    Ok(RunReport::new(scenario, budget.seed, &summary))
+}
+
+/// Render an analysis result and send it where `--out` says.
+fn deliver<O: Output>(result: &O, output: &OutputArgs) -> Result<()> {
+    emit(output.out.as_deref(), &render(result, output.format)?)
 }
 
 /// Carry out a parsed command line.
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => {
-            let scenario = load(args.file.as_deref())?;
-            if args.sim.paths == 0 {
-                bail!(impasse::engine::EngineError::NoPaths);
-            }
+            let scenario = load(args.file.as_deref(), &args.set)?;
             let report = simulate(&scenario, &args.sim)?;
-            let bytes = args.format.exporter().serialize(&report)?;
-            emit(args.out.as_deref(), &bytes)
+            let bytes = args.output.format.exporter().serialize(&report)?;
+            emit(args.output.out.as_deref(), &bytes)
+        }
+        Command::Compare(args) => {
+            let scenario = load(Some(&args.file), &args.set)?;
+            let budget = budget(&args.sim)?;
+            let precision = args.precision.map(|half_width| Precision {
+                half_width,
+                max_paths: args.max_paths,
+            });
+            let planned = precision.map_or(budget.paths, |p| p.max_paths);
+            let bar = progress_bar(planned, args.sim.quiet);
+            let report = compare(&scenario, &args.a, &args.b, &budget, precision, &|n| {
+                bar.inc(n)
+            })?;
+            bar.finish_and_clear();
+            deliver(&report, &args.output)
         }
         Command::Init(args) => match args.file {
             None => emit(None, DEFAULT_SCENARIO_TOML.as_bytes()),
@@ -166,7 +256,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             }
         },
         Command::Validate(args) => {
-            let scenario = Scenario::from_path(&args.file)?;
+            let scenario = load(Some(&args.file), &args.set)?;
             let uncertain = scenario
                 .inputs()
                 .iter()

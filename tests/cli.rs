@@ -666,3 +666,75 @@ fn help_for_each_command_mentions_its_options() {
         }
     }
 }
+
+// ---------------------------------------------------------------- --set and compare
+
+#[test]
+fn set_changes_the_run_and_is_reported_in_the_numbers() {
+    let base = run_json("3", &[]);
+    let changed = run_json("3", &["--set", "payer.exec.success_prob=1.0"]);
+    let p = |v: &Value, i: usize| number(&v["strategies"][i], "p_executives_engaged");
+    // escalate-now (index 1): executives engage more often when they always say yes.
+    assert!(p(&changed, 1) > p(&base, 1));
+    // wait (index 0) never escalates: its numbers are unchanged.
+    assert_eq!(base["strategies"][0], changed["strategies"][0]);
+    let dist = run_json(
+        "3",
+        &["--set", "payer.reservation=triangular(0.01,0.03,0.05)"],
+    );
+    assert_ne!(base["strategies"][0], dist["strategies"][0]);
+}
+
+#[test]
+fn set_with_an_unknown_path_lists_close_matches() {
+    let out = output(&run_args("1", &["--set", "payer.exec.succes_prob=0.4"]));
+    assert_error(&out, &["--set", "payer.exec.success_prob", "did you mean"]);
+    let out = output(&run_args("1", &["--set", "payer.exec.success_prob=1.7"]));
+    assert_error(&out, &["payer.exec.success_prob", "1.7", "[0, 1]"]);
+    let out = output(&run_args("1", &["--set", "strategy.nope.walk_away=0.1"]));
+    assert_error(&out, &["no strategy named `nope`", "wait"]);
+    let out = output(&run_args("1", &["--set", "novalue"]));
+    assert_error(&out, &["--set", "PATH=VALUE"]);
+}
+
+#[test]
+fn compare_prints_every_metric_and_writes_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = write(dir.path(), "s.toml", SCENARIO);
+    let f = file.to_str().unwrap();
+    let table = ok(&[
+        "compare",
+        f,
+        "escalate-now",
+        "wait",
+        "--quiet",
+        "--paths",
+        PATHS,
+    ]);
+    for needle in [
+        "revenue",
+        "margin",
+        "patient_weeks_out_of_network",
+        "regret",
+    ] {
+        assert!(table.contains(needle), "{needle} missing:\n{table}");
+    }
+    let json: Value = serde_json::from_str(&ok(&[
+        "compare",
+        f,
+        "escalate-now",
+        "wait",
+        "--quiet",
+        "--paths",
+        PATHS,
+        "--format",
+        "json",
+        "--precision",
+        "1e9",
+    ]))
+    .unwrap();
+    assert_eq!(json["stop"], "precision_reached");
+    assert_eq!(json["metrics"][0]["metric"], "revenue");
+    let out = output(&["compare", f, "escalate-now", "nope", "--quiet"]);
+    assert_error(&out, &["nope", "must name a strategy"]);
+}
