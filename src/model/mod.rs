@@ -14,6 +14,7 @@ pub mod plan;
 pub mod revenue;
 pub mod tactic;
 pub mod talks;
+pub mod trace;
 pub mod world;
 
 pub use plan::{Plan, Terms};
