@@ -10,6 +10,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use impasse::analysis::Budget;
 use impasse::analysis::compare::{Precision, compare};
+use impasse::analysis::sweep::{self, Axis};
+use impasse::analysis::threshold::{self, ThresholdOptions};
+use impasse::analysis::timing::{self, TimingOptions};
+use impasse::analysis::tornado::{self, Metric, Target, TornadoOptions};
 use impasse::engine::{Simulation, baseline_pairs};
 use impasse::report::{Format, Output, RunReport, render, write_atomic};
 use impasse::scenario::{DEFAULT_SCENARIO_TOML, Override, Scenario};
@@ -30,6 +34,14 @@ pub enum Command {
     Run(RunArgs),
     /// Compare two strategies on the same paths, on every metric.
     Compare(CompareArgs),
+    /// Sweep one or two inputs over a grid: each strategy's revenue and the best one.
+    Sweep(SweepArgs),
+    /// Rank the inputs by how much they move a strategy's result (or a difference).
+    Tornado(TornadoArgs),
+    /// Find the break-even value of an input at which two strategies tie.
+    Threshold(ThresholdArgs),
+    /// Expected revenue as a function of the escalation (or notice) week.
+    Timing(TimingArgs),
     /// Write the built-in scenario, with comments explaining every field.
     Init(InitArgs),
     /// Check a scenario file and say what is wrong with it.
@@ -115,6 +127,133 @@ pub struct CompareArgs {
     #[command(flatten)]
     /// Output options.
     pub output: OutputArgs,
+}
+
+/// `impasse sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file.
+    pub file: PathBuf,
+    /// The input to sweep (dotted path, e.g. payer.exec.success_prob).
+    #[arg(long)]
+    pub param: String,
+    /// Values of --param, comma-separated.
+    #[arg(long, conflicts_with = "range", required_unless_present = "range")]
+    pub values: Option<String>,
+    /// Values of --param as LO:HI:N (N evenly spaced points, ends included).
+    #[arg(long)]
+    pub range: Option<String>,
+    /// A second input, for a two-way sweep.
+    #[arg(long, requires = "param2_values")]
+    pub param2: Option<String>,
+    /// Values of --param2, comma-separated.
+    #[arg(long, group = "param2_values", conflicts_with = "range2")]
+    pub values2: Option<String>,
+    /// Values of --param2 as LO:HI:N.
+    #[arg(long, group = "param2_values")]
+    pub range2: Option<String>,
+    #[command(flatten)]
+    /// Overrides.
+    pub set: SetArgs,
+    #[command(flatten)]
+    /// Simulation options.
+    pub sim: SimArgs,
+    #[command(flatten)]
+    /// Output options.
+    pub output: OutputArgs,
+}
+
+/// `impasse tornado`.
+#[derive(Debug, Args)]
+pub struct TornadoArgs {
+    /// Scenario file.
+    pub file: PathBuf,
+    /// The strategy whose result is measured (default: the baseline).
+    #[arg(long, conflicts_with = "diff")]
+    pub strategy: Option<String>,
+    /// Measure the difference A - B instead, and mark inputs that can flip its sign.
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub diff: Option<Vec<String>>,
+    /// What is measured.
+    #[arg(long, value_enum, default_value_t = Metric::Revenue)]
+    pub metric: Metric,
+    #[command(flatten)]
+    /// Overrides.
+    pub set: SetArgs,
+    #[command(flatten)]
+    /// Simulation options (paths per variant).
+    pub sim: SimArgs,
+    #[command(flatten)]
+    /// Output options.
+    pub output: OutputArgs,
+}
+
+/// `impasse threshold`.
+#[derive(Debug, Args)]
+pub struct ThresholdArgs {
+    /// Scenario file.
+    pub file: PathBuf,
+    /// The input to search (dotted path).
+    #[arg(long)]
+    pub param: String,
+    /// Strategy A.
+    pub a: String,
+    /// Strategy B.
+    pub b: String,
+    /// Search range LO:HI (default: the input's range).
+    #[arg(long)]
+    pub range: Option<String>,
+    #[command(flatten)]
+    /// Overrides.
+    pub set: SetArgs,
+    #[command(flatten)]
+    /// Simulation options (paths per evaluation).
+    pub sim: SimArgs,
+    #[command(flatten)]
+    /// Output options.
+    pub output: OutputArgs,
+}
+
+/// `impasse timing`.
+#[derive(Debug, Args)]
+pub struct TimingArgs {
+    /// Scenario file.
+    pub file: PathBuf,
+    /// The strategy whose escalation (or notice) week is varied.
+    #[arg(long)]
+    pub strategy: String,
+    /// First week (default: when talks open).
+    #[arg(long, allow_hyphen_values = true)]
+    pub from: Option<i32>,
+    /// Last week (default: -1 for escalation, the legal deadline for a notice).
+    #[arg(long, allow_hyphen_values = true)]
+    pub to: Option<i32>,
+    /// Weeks between points (default: the strategy's meeting cadence).
+    #[arg(long)]
+    pub step: Option<u32>,
+    /// Vary the notice week instead of the escalation week.
+    #[arg(long)]
+    pub notice: bool,
+    #[command(flatten)]
+    /// Overrides.
+    pub set: SetArgs,
+    #[command(flatten)]
+    /// Simulation options.
+    pub sim: SimArgs,
+    #[command(flatten)]
+    /// Output options.
+    pub output: OutputArgs,
+}
+
+/// Parse `LO:HI` for `--range`.
+fn parse_pair(option: &str, text: &str) -> Result<(f64, f64)> {
+    let parsed = text
+        .split_once(':')
+        .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)));
+    match parsed {
+        Some((lo, hi)) if lo.is_finite() && hi.is_finite() => Ok((lo, hi)),
+        _ => bail!("invalid `{option}` = {text}: write LO:HI with two numbers, e.g. 0.2:0.8"),
+    }
 }
 
 /// `impasse init`.
@@ -234,6 +373,79 @@ pub fn execute(cli: Cli) -> Result<()> {
             let report = compare(&scenario, &args.a, &args.b, &budget, precision, &|n| {
                 bar.inc(n)
             })?;
+            bar.finish_and_clear();
+            deliver(&report, &args.output)
+        }
+        Command::Sweep(args) => {
+            let scenario = load(Some(&args.file), &args.set)?;
+            let budget = budget(&args.sim)?;
+            let axis = match (&args.values, &args.range) {
+                (Some(v), _) => Axis::parse_values(&args.param, v)?,
+                (None, Some(r)) => Axis::parse_range(&args.param, r)?,
+                (None, None) => bail!("give --values or --range for --param {}", args.param),
+            };
+            let axis2 = match (&args.param2, &args.values2, &args.range2) {
+                (Some(p), Some(v), _) => Some(Axis::parse_values_for("--values2", p, v)?),
+                (Some(p), None, Some(r)) => Some(Axis::parse_range_for("--range2", p, r)?),
+                (Some(p), None, None) => bail!("give --values2 or --range2 for --param2 {p}"),
+                (None, _, _) => None,
+            };
+            let runs = sweep::planned_runs(&axis, axis2.as_ref()) as u64;
+            let bar = progress_bar(runs * budget.paths, args.sim.quiet);
+            let report = sweep::sweep(&scenario, &axis, axis2.as_ref(), &budget, &|n| bar.inc(n))?;
+            bar.finish_and_clear();
+            deliver(&report, &args.output)
+        }
+        Command::Tornado(args) => {
+            let scenario = load(Some(&args.file), &args.set)?;
+            let budget = budget(&args.sim)?;
+            let target = match (&args.diff, &args.strategy) {
+                (Some(pair), _) => Target::Diff(pair[0].clone(), pair[1].clone()),
+                (None, Some(name)) => Target::Strategy(name.clone()),
+                (None, None) => {
+                    Target::Strategy(scenario.strategies[scenario.baseline_index()].name.clone())
+                }
+            };
+            let options = TornadoOptions::new(target, args.metric);
+            let runs = tornado::planned_runs(&scenario, &options) as u64;
+            let bar = progress_bar(runs * budget.paths, args.sim.quiet);
+            let report = tornado::tornado(&scenario, &options, &budget, &|n| bar.inc(n))?;
+            bar.finish_and_clear();
+            deliver(&report, &args.output)
+        }
+        Command::Threshold(args) => {
+            let scenario = load(Some(&args.file), &args.set)?;
+            let budget = budget(&args.sim)?;
+            let range = args
+                .range
+                .as_deref()
+                .map(|r| parse_pair("--range", r))
+                .transpose()?;
+            let options = ThresholdOptions {
+                param: args.param.clone(),
+                a: args.a.clone(),
+                b: args.b.clone(),
+                range,
+            };
+            let runs = threshold::planned_runs() as u64;
+            let bar = progress_bar(runs * budget.paths, args.sim.quiet);
+            let report = threshold::threshold(&scenario, &options, &budget, &|n| bar.inc(n))?;
+            bar.finish_and_clear();
+            deliver(&report, &args.output)
+        }
+        Command::Timing(args) => {
+            let scenario = load(Some(&args.file), &args.set)?;
+            let budget = budget(&args.sim)?;
+            let options = TimingOptions {
+                strategy: args.strategy.clone(),
+                from: args.from,
+                to: args.to,
+                step: args.step,
+                notice: args.notice,
+            };
+            let runs = timing::planned_runs() as u64;
+            let bar = progress_bar(runs * budget.paths, args.sim.quiet);
+            let report = timing::timing(&scenario, &options, &budget, &|n| bar.inc(n))?;
             bar.finish_and_clear();
             deliver(&report, &args.output)
         }

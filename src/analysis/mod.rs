@@ -9,6 +9,10 @@
 //! return plain report structs; [`crate::report`] renders them.
 
 pub mod compare;
+pub mod sweep;
+pub mod threshold;
+pub mod timing;
+pub mod tornado;
 
 use thiserror::Error;
 

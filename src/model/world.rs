@@ -8,11 +8,18 @@
 //! untouched. [`World::fill`] is the one place that lists the inputs; the list
 //! of inputs shown to users ([`crate::scenario::Scenario::inputs`]) comes from
 //! the same function, so the two cannot drift apart.
+//!
+//! Inputs named in `[[correlation]]` entries are drawn through the scenario's
+//! Gaussian copula ([`crate::scenario::correlation`]): each takes one
+//! standard normal from its own slot's stream, the copula mixes them within
+//! their group, and the input is the quantile of the resulting uniform. Every
+//! other input is drawn exactly as without correlations.
 
 use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::scenario::{Dist, Scenario};
+use crate::scenario::{Copula, Dist, Scenario};
 
 /// The dotted path of an input, built without allocating.
 #[derive(Debug, Clone, Copy)]
@@ -233,11 +240,14 @@ pub fn path_seed(seed: u64, index: u64) -> u64 {
 struct Recorder {
     inputs: Vec<(String, Dist)>,
     slots: Vec<u64>,
+    /// Position in `slots` of each input.
+    input_slots: Vec<usize>,
 }
 
 impl Source for Recorder {
     fn input(&mut self, path: InputPath<'_>, dist: &Dist) -> f64 {
         let name = path.to_string();
+        self.input_slots.push(self.slots.len());
         self.slots.push(fnv1a(&name));
         self.inputs.push((name, dist.clone()));
         dist.mean()
@@ -252,12 +262,35 @@ impl Source for Recorder {
 #[derive(Debug, Clone)]
 pub struct WorldSampler {
     slots: Vec<u64>,
+    /// The copula of the correlated inputs; `None` when there are none.
+    correlated: Option<Box<Correlated>>,
 }
+
+/// The correlated inputs of a scenario, located among the slots.
+#[derive(Debug, Clone)]
+struct Correlated {
+    copula: Copula,
+    /// Slot position of each correlated input, in [`Copula::inputs`] order.
+    slot_of: Vec<usize>,
+    /// For each slot position: the index of its input in [`Copula::inputs`],
+    /// or [`NOT_CORRELATED`].
+    index_of_slot: Vec<u32>,
+}
+
+/// Marks a slot that is not a correlated input.
+const NOT_CORRELATED: u32 = u32::MAX;
+
+/// Correlated inputs up to this many use a buffer on the stack; more, one on
+/// the heap per path.
+const STACK_INPUTS: usize = 32;
 
 struct SlotSource<'a> {
     slots: &'a [u64],
     next: usize,
     path_seed: u64,
+    /// For correlated inputs: each slot's index into the path's copula
+    /// uniforms, and those uniforms.
+    correlated: Option<(&'a [u32], &'a [f64])>,
 }
 
 impl SlotSource<'_> {
@@ -269,7 +302,15 @@ impl SlotSource<'_> {
 }
 
 impl Source for SlotSource<'_> {
+    #[inline]
     fn input(&mut self, _: InputPath<'_>, dist: &Dist) -> f64 {
+        if let Some((index_of_slot, uniforms)) = self.correlated {
+            let k = index_of_slot[self.next];
+            if k != NOT_CORRELATED {
+                self.next += 1;
+                return dist.quantile(uniforms[k as usize]);
+            }
+        }
         let seed = self.slot_seed();
         match dist {
             Dist::Fixed(v) => *v,
@@ -283,19 +324,85 @@ impl Source for SlotSource<'_> {
 }
 
 impl WorldSampler {
-    /// Prepare to draw worlds of scenario `s`.
+    /// Prepare to draw worlds of scenario `s`, factoring its correlations
+    /// once.
+    ///
+    /// # Panics
+    ///
+    /// If the scenario's `[[correlation]]` entries are invalid: validate the
+    /// scenario first ([`Scenario::validate`]).
     pub fn new(s: &Scenario) -> Self {
         let mut rec = Recorder::default();
         World::default().fill(s, &mut rec);
-        WorldSampler { slots: rec.slots }
+        let copula = Copula::new(s)
+            .unwrap_or_else(|e| panic!("WorldSampler::new needs a valid scenario: {e}"));
+        let correlated = (!copula.is_empty()).then(|| {
+            let slot_of: Vec<usize> = copula
+                .inputs()
+                .iter()
+                .map(|&i| rec.input_slots[i])
+                .collect();
+            let mut index_of_slot = vec![NOT_CORRELATED; rec.slots.len()];
+            for (k, &slot) in slot_of.iter().enumerate() {
+                index_of_slot[slot] = k as u32;
+            }
+            Box::new(Correlated {
+                copula,
+                slot_of,
+                index_of_slot,
+            })
+        });
+        WorldSampler {
+            slots: rec.slots,
+            correlated,
+        }
     }
 
     /// Draw the world of the path with seed `path_seed` into `world`.
     pub fn fill(&self, s: &Scenario, path_seed: u64, world: &mut World) {
+        let Some(c) = &self.correlated else {
+            let mut src = SlotSource {
+                slots: &self.slots,
+                next: 0,
+                path_seed,
+                correlated: None,
+            };
+            world.fill(s, &mut src);
+            return;
+        };
+        let n = c.slot_of.len();
+        if n <= STACK_INPUTS {
+            let mut buffer = [0.0; STACK_INPUTS];
+            self.fill_correlated(c, &mut buffer[..n], s, path_seed, world);
+        } else {
+            let mut buffer = vec![0.0; n];
+            self.fill_correlated(c, &mut buffer, s, path_seed, world);
+        }
+    }
+
+    /// Draw a world with correlated inputs, using `uniforms` (one per
+    /// correlated input) as scratch space: each correlated input's standard
+    /// normal comes from its own slot's stream, then the copula turns them
+    /// into uniforms, which [`SlotSource`] inverts through each input's
+    /// distribution.
+    fn fill_correlated(
+        &self,
+        c: &Correlated,
+        uniforms: &mut [f64],
+        s: &Scenario,
+        path_seed: u64,
+        world: &mut World,
+    ) {
+        for (z, &slot) in uniforms.iter_mut().zip(&c.slot_of) {
+            let seed = mix64(path_seed ^ self.slots[slot]);
+            *z = StandardNormal.sample(&mut Xoshiro256PlusPlus::seed_from_u64(seed));
+        }
+        c.copula.apply(uniforms);
         let mut src = SlotSource {
             slots: &self.slots,
             next: 0,
             path_seed,
+            correlated: Some((&c.index_of_slot, uniforms)),
         };
         world.fill(s, &mut src);
     }

@@ -5,12 +5,14 @@
 //! Nothing here simulates; [`crate::model`] turns a checked [`Scenario`] into
 //! numbers for one path.
 
+pub mod correlation;
 pub mod dist;
 pub mod overrides;
 pub mod schema;
 pub mod trigger;
 mod validate;
 
+pub use correlation::{Copula, Correlation};
 pub use dist::Dist;
 pub use overrides::Override;
 pub use schema::{

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::correlation::Correlation;
 use super::dist::Dist;
 use super::trigger::Trigger;
 
@@ -42,6 +43,10 @@ pub struct Scenario {
     /// Non-rate terms that can be put on the table beside the rate.
     #[serde(default, rename = "item")]
     pub items: Vec<Item>,
+    /// Rank correlations between uncertain inputs (`[[correlation]]`), drawn
+    /// through a Gaussian copula; none by default.
+    #[serde(default, rename = "correlation", skip_serializing_if = "Vec::is_empty")]
+    pub correlations: Vec<Correlation>,
     /// The strategies to compare (at least one).
     #[serde(rename = "strategy")]
     pub strategies: Vec<Strategy>,

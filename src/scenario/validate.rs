@@ -293,5 +293,6 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             format!("must name a strategy: one of {}", known.join(", ")),
         ));
     }
+    super::correlation::Copula::new(s)?;
     Ok(())
 }
