@@ -738,3 +738,132 @@ fn compare_prints_every_metric_and_writes_json() {
     let out = output(&["compare", f, "escalate-now", "nope", "--quiet"]);
     assert_error(&out, &["nope", "must name a strategy"]);
 }
+
+#[test]
+fn analysis_commands_run_and_write_every_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = write(dir.path(), "s.toml", SCENARIO);
+    let f = file.to_str().unwrap();
+    let commands: [Vec<&str>; 4] = [
+        vec![
+            "sweep",
+            f,
+            "--param",
+            "payer.exec.success_prob",
+            "--values",
+            "0.2,0.8",
+        ],
+        vec!["tornado", f, "--diff", "escalate-now", "wait"],
+        vec![
+            "threshold",
+            f,
+            "--param",
+            "payer.exec.success_prob",
+            "escalate-now",
+            "wait",
+            "--range",
+            "0:1",
+        ],
+        vec![
+            "timing",
+            f,
+            "--strategy",
+            "escalate-at-impasse",
+            "--from",
+            "-40",
+            "--to",
+            "-20",
+            "--step",
+            "10",
+        ],
+    ];
+    for cmd in &commands {
+        let mut args = cmd.clone();
+        args.extend(["--quiet", "--paths", "500"]);
+        let table = ok(&args);
+        assert!(
+            table.contains("Scenario community-hospital"),
+            "{cmd:?}:\n{table}"
+        );
+        let mut json_args = args.clone();
+        json_args.extend(["--format", "json"]);
+        let json: Value = serde_json::from_str(&ok(&json_args)).expect("JSON");
+        assert_eq!(json["scenario"], "community-hospital", "{cmd:?}");
+        let out_file = dir.path().join(format!("{}.csv", cmd[0]));
+        let mut csv_args = args.clone();
+        csv_args.extend(["--format", "csv", "--out", out_file.to_str().unwrap()]);
+        assert!(ok(&csv_args).is_empty());
+        let csv = std::fs::read_to_string(&out_file).unwrap();
+        assert!(csv.lines().count() >= 2, "{cmd:?}: {csv}");
+    }
+    // --set applies to analyses too.
+    let swept = ok(&[
+        "sweep",
+        f,
+        "--param",
+        "payer.exec.success_prob",
+        "--values",
+        "0.5",
+        "--quiet",
+        "--paths",
+        "500",
+        "--set",
+        "strategy.wait.walk_away=0.01",
+        "--format",
+        "json",
+    ]);
+    assert!(swept.contains("\"wait\""));
+}
+
+#[test]
+fn analysis_commands_reject_bad_options_with_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = write(dir.path(), "s.toml", SCENARIO);
+    let f = file.to_str().unwrap();
+    let out = output(&[
+        "sweep",
+        f,
+        "--param",
+        "payer.exec.success_prob",
+        "--range",
+        "0:1:1",
+        "-q",
+    ]);
+    assert_error(&out, &["--range"]);
+    let out = output(&[
+        "sweep",
+        f,
+        "--param",
+        "payer.exec.sucess_prob",
+        "--values",
+        "0.1",
+        "-q",
+    ]);
+    assert_error(&out, &["payer.exec.success_prob"]);
+    let out = output(&["tornado", f, "--strategy", "nope", "-q"]);
+    assert_error(&out, &["nope"]);
+    let out = output(&[
+        "threshold",
+        f,
+        "--param",
+        "payer.exec.success_prob",
+        "wait",
+        "wait",
+        "-q",
+    ]);
+    assert_error(&out, &["wait"]);
+    let out = output(&[
+        "threshold",
+        f,
+        "--param",
+        "payer.exec.success_prob",
+        "escalate-now",
+        "wait",
+        "--range",
+        "1",
+        "-q",
+    ]);
+    assert_error(&out, &["--range"]);
+    let out = output(&["timing", f, "--strategy", "wait", "--from", "-90", "-q"]);
+    assert_error(&out, &["--from"]);
+}
