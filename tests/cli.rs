@@ -867,3 +867,56 @@ fn analysis_commands_reject_bad_options_with_exit_2() {
     let out = output(&["timing", f, "--strategy", "wait", "--from", "-90", "-q"]);
     assert_error(&out, &["--from"]);
 }
+
+#[test]
+fn analyses_pin_correlated_inputs() {
+    // Pinning an input drops its correlations, so every analysis works on a
+    // scenario with [[correlation]] entries.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = format!(
+        "{SCENARIO}\n[[correlation]]\nbetween = [\"payer.reservation\", \"payer.exec.reservation_gain\"]\nrank = 0.5\n"
+    );
+    let file = write(dir.path(), "corr.toml", &text);
+    let f = file.to_str().unwrap();
+    ok(&[
+        "tornado",
+        f,
+        "--diff",
+        "escalate-now",
+        "wait",
+        "--quiet",
+        "--paths",
+        "300",
+    ]);
+    ok(&[
+        "sweep",
+        f,
+        "--param",
+        "payer.reservation",
+        "--values",
+        "0.02,0.04",
+        "--quiet",
+        "--paths",
+        "300",
+    ]);
+    ok(&[
+        "threshold",
+        f,
+        "--param",
+        "payer.reservation",
+        "escalate-now",
+        "wait",
+        "--quiet",
+        "--paths",
+        "300",
+    ]);
+    ok(&[
+        "run",
+        f,
+        "--quiet",
+        "--paths",
+        "300",
+        "--set",
+        "payer.exec.reservation_gain=0.01",
+    ]);
+}

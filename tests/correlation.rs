@@ -418,21 +418,23 @@ fn a_fixed_input_cannot_be_correlated() {
         "{text}"
     );
     assert!(text.contains("give it a distribution"), "{text}");
-    // Fixing a correlated input with --set is caught the same way.
+    // Pinning a correlated input with --set (as a sweep, a tornado bar or a
+    // threshold search does) drops its correlations: a constant has none.
     let s = scenario(&entry(
         "payer.reservation",
         "payer.exec.reservation_gain",
         "0.5",
     ))
     .unwrap();
-    let err = s
+    let pinned = s
         .with_overrides(&[Override::new("payer.reservation", "0.03")])
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("`payer.reservation` is fixed at 0.03"),
-        "{err}"
-    );
+        .unwrap();
+    assert!(pinned.correlations.is_empty());
+    // A distribution keeps them.
+    let widened = s
+        .with_overrides(&[Override::new("payer.reservation", "uniform(0.01, 0.05)")])
+        .unwrap();
+    assert_eq!(widened.correlations, s.correlations);
 }
 
 #[test]

@@ -288,9 +288,18 @@ struct SlotSource<'a> {
     slots: &'a [u64],
     next: usize,
     path_seed: u64,
-    /// For correlated inputs: each slot's index into the path's copula
-    /// uniforms, and those uniforms.
-    correlated: Option<(&'a [u32], &'a [f64])>,
+}
+
+/// A [`SlotSource`] that takes the correlated inputs from the path's copula
+/// uniforms. A separate type, so that scenarios without correlations pay
+/// nothing for them.
+struct CorrelatedSource<'a> {
+    slots: SlotSource<'a>,
+    /// For each slot position: the index of its input in the uniforms, or
+    /// [`NOT_CORRELATED`].
+    index_of_slot: &'a [u32],
+    /// The path's copula uniforms, one per correlated input.
+    uniforms: &'a [f64],
 }
 
 impl SlotSource<'_> {
@@ -302,15 +311,7 @@ impl SlotSource<'_> {
 }
 
 impl Source for SlotSource<'_> {
-    #[inline]
     fn input(&mut self, _: InputPath<'_>, dist: &Dist) -> f64 {
-        if let Some((index_of_slot, uniforms)) = self.correlated {
-            let k = index_of_slot[self.next];
-            if k != NOT_CORRELATED {
-                self.next += 1;
-                return dist.quantile(uniforms[k as usize]);
-            }
-        }
         let seed = self.slot_seed();
         match dist {
             Dist::Fixed(v) => *v,
@@ -320,6 +321,22 @@ impl Source for SlotSource<'_> {
     fn event(&mut self, _: InputPath<'_>) -> f64 {
         // 53 random bits, on [0, 1).
         (self.slot_seed() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+impl Source for CorrelatedSource<'_> {
+    #[inline]
+    fn input(&mut self, path: InputPath<'_>, dist: &Dist) -> f64 {
+        let k = self.index_of_slot[self.slots.next];
+        if k == NOT_CORRELATED {
+            return self.slots.input(path, dist);
+        }
+        self.slots.next += 1;
+        dist.quantile(self.uniforms[k as usize])
+    }
+    #[inline]
+    fn event(&mut self, path: InputPath<'_>) -> f64 {
+        self.slots.event(path)
     }
 }
 
@@ -365,7 +382,6 @@ impl WorldSampler {
                 slots: &self.slots,
                 next: 0,
                 path_seed,
-                correlated: None,
             };
             world.fill(s, &mut src);
             return;
@@ -383,7 +399,7 @@ impl WorldSampler {
     /// Draw a world with correlated inputs, using `uniforms` (one per
     /// correlated input) as scratch space: each correlated input's standard
     /// normal comes from its own slot's stream, then the copula turns them
-    /// into uniforms, which [`SlotSource`] inverts through each input's
+    /// into uniforms, which [`CorrelatedSource`] inverts through each input's
     /// distribution.
     fn fill_correlated(
         &self,
@@ -398,11 +414,14 @@ impl WorldSampler {
             *z = StandardNormal.sample(&mut Xoshiro256PlusPlus::seed_from_u64(seed));
         }
         c.copula.apply(uniforms);
-        let mut src = SlotSource {
-            slots: &self.slots,
-            next: 0,
-            path_seed,
-            correlated: Some((&c.index_of_slot, uniforms)),
+        let mut src = CorrelatedSource {
+            slots: SlotSource {
+                slots: &self.slots,
+                next: 0,
+                path_seed,
+            },
+            index_of_slot: &c.index_of_slot,
+            uniforms,
         };
         world.fill(s, &mut src);
     }

@@ -221,6 +221,18 @@ impl Scenario {
                     format!("{} (in {})", e.message().trim(), paths.join(", ")),
                 )
             })?;
+        // An input pinned to a number has no correlations left: drop them, so
+        // sweeps, tornado bars and threshold searches work on correlated inputs.
+        let mut scenario = scenario;
+        for o in overrides {
+            let pinned = scenario
+                .inputs()
+                .iter()
+                .any(|(path, dist)| path == &o.path && dist.is_fixed());
+            if pinned {
+                scenario = scenario.without_correlations_of(&o.path);
+            }
+        }
         scenario.validate()?;
         Ok(scenario)
     }
