@@ -13,7 +13,7 @@ use impasse::analysis::tornado::{
 };
 use impasse::analysis::{AnalysisError, Budget, only_strategies, run};
 use impasse::report::{Format, Output, render};
-use impasse::scenario::{Dist, Override, Scenario};
+use impasse::scenario::{Correlation, Dist, Override, Scenario};
 
 fn budget(paths: u64, seed: u64) -> Budget {
     Budget {
@@ -199,7 +199,7 @@ fn fixed_values_beyond_their_range_are_clamped() {
     // +20 % of 0.9 is 1.08, not a probability: clamped to 1.
     assert_eq!(alignment.high, 1.0);
     assert!(alignment.high_clamped);
-    assert!((alignment.low - 0.72).abs() < 1e-12);
+    assert_eq!(alignment.low, 0.72);
     assert!(!alignment.low_clamped);
     // −20 % of 0.011 is below the smallest exponent, 0.01.
     let exponent = p
@@ -427,4 +427,40 @@ fn bad_options_are_named() {
     assert_eq!(tor(wait(), &|o| o.fixed_swing = 0.0), "--fixed-swing");
     assert_eq!(tor(wait(), &|o| o.low_quantile = -0.1), "--low-quantile");
     assert_eq!(tor(wait(), &|o| o.high_quantile = 0.05), "--high-quantile");
+}
+
+#[test]
+fn correlated_inputs_can_be_pinned() {
+    // A constant cannot be correlated: pinning an input drops its
+    // correlations (its partner keeps its own distribution).
+    let mut s = Scenario::builtin();
+    s.correlations.push(Correlation {
+        between: vec![
+            "payer.reservation".into(),
+            "payer.exec.reservation_gain".into(),
+        ],
+        rank: 0.6,
+    });
+    s.validate().unwrap();
+    let pinned = s
+        .with_input("payer.reservation", &Dist::Fixed(0.03))
+        .unwrap();
+    assert!(pinned.correlations.is_empty());
+    let options = TornadoOptions::new(
+        Target::Diff("escalate-at-impasse".into(), "wait".into()),
+        Metric::Revenue,
+    );
+    let r = tornado(&s, &options, &budget(2000, 4), &|_| {}).unwrap();
+    for input in ["payer.reservation", "payer.exec.reservation_gain"] {
+        let bar = r.bars.iter().find(|b| b.input == input).unwrap();
+        assert!(bar.swing > 0.0, "{input}");
+    }
+    let options = ThresholdOptions {
+        param: "payer.reservation".into(),
+        a: "escalate-at-impasse".into(),
+        b: "wait".into(),
+        range: None,
+    };
+    let r = threshold(&s, &options, &budget(2000, 4), &|_| {}).unwrap();
+    assert_eq!(r.range, (0.015, 0.05));
 }

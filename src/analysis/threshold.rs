@@ -20,6 +20,9 @@
 //! (a change of sign between the ends), not all of them, and "no crossing"
 //! means "the same sign at both ends", not "never equal inside".
 //!
+//! An input in a `[[correlation]]` loses its correlations while pinned, as
+//! in the tornado ([`super::tornado::pin`]).
+//!
 //! The default range: for an uncertain input, its support (its 1st or 99th
 //! percentile for an unbounded end); for one fixed at `v ≠ 0`, `[v/2, 3v/2]`
 //! clipped to what validation allows. Any float field a `--set` path reaches
@@ -33,7 +36,7 @@ use crate::report::table::{columns, count, signed_millions};
 use crate::report::{Output, csv_number};
 use crate::scenario::{Dist, Override, Scenario, ScenarioError};
 
-use super::tornado::{clamp_to_valid, short};
+use super::tornado::{clamp_to_valid, pin, short};
 use super::{AnalysisError, Budget, Progress, only_strategies, run, strategy_index};
 
 /// 1.96: the two-sided 95 % normal quantile.
@@ -412,9 +415,7 @@ struct Search<'a> {
 impl Search<'_> {
     /// `D(x)` and its standard error: A and B with the input pinned at `x`.
     fn evaluate(&mut self, x: f64) -> Result<Point, AnalysisError> {
-        let pinned = self
-            .scenario
-            .with_overrides(&[Override::new(self.param, x)])?;
+        let pinned = pin(self.scenario, self.param, x)?;
         let two = only_strategies(&pinned, &self.names)?;
         let summary = run(&two, self.budget, &[(0, 1)], self.progress)?;
         let d = &summary.pairs[0].revenue;

@@ -14,6 +14,9 @@
 //! the inputs that change its sign between the two ends or against the base
 //! are marked: they are the uncertainties that could flip the decision.
 //!
+//! A correlated input loses its `[[correlation]]` entries while it is pinned
+//! (see [`pin`]).
+//!
 //! A ±20 % value outside what the field allows (a probability of 1.08) is
 //! clamped to the allowed range (1.0) and marked as clamped. The bound is
 //! found by bisection between the base value and the ±20 % value, using the
@@ -210,13 +213,28 @@ pub struct Swing {
 }
 
 impl Swing {
-    /// The scenario with this input pinned at its low and at its high value.
+    /// The scenario with this input pinned at its low and at its high value
+    /// (see [`pin`]).
     pub fn scenarios(&self, scenario: &Scenario) -> Result<(Scenario, Scenario), AnalysisError> {
         Ok((
-            scenario.with_input(&self.input, &Dist::Fixed(self.low))?,
-            scenario.with_input(&self.input, &Dist::Fixed(self.high))?,
+            pin(scenario, &self.input, self.low)?,
+            pin(scenario, &self.input, self.high)?,
         ))
     }
+}
+
+/// `scenario` with the input at `path` fixed at `value`, validated.
+///
+/// A constant cannot be correlated, so [`Scenario::with_overrides`] drops the
+/// `[[correlation]]` entries naming a pinned input: its partners keep their
+/// own distributions but are no longer tied to it (the unconditional one-way
+/// convention). Their draws then come from their own streams rather than
+/// through the copula, so they differ path by path from the base run's (same
+/// distribution, not the same numbers): a correlated input's bar carries a
+/// little more Monte Carlo noise than the others. Paths other than inputs
+/// (a strategy's `walk_away`) are set as they are.
+pub fn pin(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, AnalysisError> {
+    Ok(scenario.with_input(path, &Dist::Fixed(value))?)
 }
 
 /// The inputs a tornado varies, and those it leaves alone.
@@ -276,11 +294,11 @@ pub(crate) fn clamp_to_valid(
     base: f64,
     target: f64,
 ) -> Result<(f64, bool), AnalysisError> {
-    let ok = |x: f64| scenario.with_input(path, &Dist::Fixed(x)).is_ok();
+    let ok = |x: f64| pin(scenario, path, x).is_ok();
     if ok(target) {
         return Ok((target, false));
     }
-    scenario.with_input(path, &Dist::Fixed(base))?;
+    pin(scenario, path, base)?;
     let at = |f: f64| base + f * (target - base);
     let (mut good, mut bad) = (0.0, 1.0);
     for _ in 0..60 {
@@ -331,8 +349,9 @@ pub fn plan(scenario: &Scenario, options: &TornadoOptions) -> Result<TornadoPlan
             InputKind::Fixed => {
                 let v = dist.support().0;
                 let (a, b) = (
-                    v * (1.0 - options.fixed_swing),
-                    v * (1.0 + options.fixed_swing),
+                    // Twelve significant digits: 0.36, not 0.36000000000000004.
+                    round_significant(v * (1.0 - options.fixed_swing), 12),
+                    round_significant(v * (1.0 + options.fixed_swing), 12),
                 );
                 let (low, high) = (a.min(b), a.max(b));
                 let (low, low_clamped) = clamp_to_valid(scenario, &path, v, low)?;
