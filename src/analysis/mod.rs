@@ -8,6 +8,7 @@
 //! input draws from its own stream (see [`crate::model::world`]). Analyses
 //! return plain report structs; [`crate::report`] renders them.
 
+pub mod board;
 pub mod compare;
 pub mod sweep;
 pub mod threshold;

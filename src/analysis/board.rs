@@ -1,0 +1,305 @@
+//! Everything a board report needs, gathered in one pass: the full run, the
+//! recommended strategy against the baseline, the tornado of the decision
+//! between the top two strategies, the break-even value of its most important
+//! input, escalation timing, revenue distributions, sample timelines and the
+//! assumptions with their notes.
+//!
+//! This module only runs analyses and collects their results; turning them
+//! into HTML, SVG or a workbook is [`crate::report`]'s job.
+
+use serde::Serialize;
+
+use crate::engine::{Simulation, baseline_pairs};
+use crate::model::play_observed;
+use crate::model::trace::Timeline;
+use crate::report::RunReport;
+use crate::scenario::{Scenario, Trigger};
+
+use super::compare::{CompareReport, compare};
+use super::threshold::{ThresholdOptions, ThresholdReport, threshold};
+use super::timing::{TimingOptions, TimingReport, timing};
+use super::tornado::{Metric, Target, TornadoOptions, TornadoReport, tornado};
+use super::{AnalysisError, Budget, Progress};
+
+/// How much work a board report does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoardBudget {
+    /// The main run (every strategy).
+    pub run: Budget,
+    /// Paths per variant of the supporting analyses (tornado, threshold, timing).
+    pub analysis_paths: u64,
+}
+
+impl BoardBudget {
+    fn analysis(&self) -> Budget {
+        Budget {
+            paths: self.analysis_paths,
+            ..self.run
+        }
+    }
+
+    /// Paths the whole report runs at most, for a progress bar.
+    pub fn planned_paths(&self, scenario: &Scenario) -> u64 {
+        let n = self.analysis_paths;
+        let tornado_runs = scenario.inputs().len() as u64 * 2 + 1;
+        self.run.paths
+            + self.run.paths
+            + n * (tornado_runs
+                + super::threshold::planned_runs() as u64
+                + super::timing::planned_runs() as u64)
+    }
+}
+
+/// A sample path of one strategy, told week by week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SampleTimeline {
+    /// Panel title.
+    pub title: String,
+    /// The strategy.
+    pub strategy: String,
+    /// The path's index (replay it with the same seed).
+    pub path: u64,
+    /// The story.
+    pub timeline: Timeline,
+}
+
+/// The cumulative distribution of one strategy's revenue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RevenueCdf {
+    /// The strategy.
+    pub strategy: String,
+    /// (revenue in dollars, share of paths at or below it), for the 1st to
+    /// 99th percentiles.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// One input of the scenario as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumption {
+    /// Dotted path.
+    pub input: String,
+    /// The value or distribution as written.
+    pub value: String,
+    /// Whether it is uncertain.
+    pub uncertain: bool,
+    /// Its mean.
+    pub mean: f64,
+    /// The note or source the scenario file gives it (its comment).
+    pub note: String,
+}
+
+/// Everything in a board report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardData {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario description.
+    pub description: String,
+    /// The command that reproduces this report.
+    pub command: String,
+    /// The main run: every strategy, and each against the baseline.
+    pub run: RunReport,
+    /// Strategy names ranked by expected revenue, best first.
+    pub ranking: Vec<String>,
+    /// The recommended strategy: the highest expected revenue.
+    pub recommended: String,
+    /// The baseline (usually "wait").
+    pub baseline: String,
+    /// The second-best strategy, if there is more than one.
+    pub runner_up: Option<String>,
+    /// Recommended against the baseline, on every metric.
+    pub versus_baseline: Option<CompareReport>,
+    /// Recommended against the runner-up, on every metric.
+    pub versus_runner_up: Option<CompareReport>,
+    /// Tornado of the difference recommended − runner-up.
+    pub tornado: Option<TornadoReport>,
+    /// Break-even of the tornado's most important input between the two.
+    pub threshold: Option<ThresholdReport>,
+    /// Escalation timing of the recommended strategy (or the first that escalates).
+    pub timing: Option<TimingReport>,
+    /// Revenue distributions.
+    pub revenue_cdfs: Vec<RevenueCdf>,
+    /// Sample timelines.
+    pub timelines: Vec<SampleTimeline>,
+    /// Every input with its note.
+    pub assumptions: Vec<Assumption>,
+}
+
+/// Gather a board report for `scenario`. `source` is the scenario file's
+/// text (for the notes beside each input) and `command` the command line
+/// that reproduces the report.
+pub fn gather(
+    scenario: &Scenario,
+    source: &str,
+    command: &str,
+    budget: &BoardBudget,
+    progress: Progress<'_>,
+) -> Result<BoardData, AnalysisError> {
+    let sim = Simulation::new(scenario);
+    let pairs = baseline_pairs(scenario);
+    let summary = sim.run(&budget.run.config(0, budget.run.paths), &pairs, progress)?;
+    let run = RunReport::new(scenario, budget.run.seed, &summary);
+    let order = run.ranking();
+    let name = |i: usize| scenario.strategies[i].name.clone();
+    let ranking: Vec<String> = order.iter().map(|&i| name(i)).collect();
+    let recommended = ranking[0].clone();
+    let baseline = name(scenario.baseline_index());
+    let runner_up = ranking.get(1).cloned();
+
+    let versus_baseline = if recommended != baseline {
+        Some(compare(
+            scenario,
+            &recommended,
+            &baseline,
+            &budget.run,
+            None,
+            progress,
+        )?)
+    } else {
+        None
+    };
+    let analysis = budget.analysis();
+    let versus_runner_up = match &runner_up {
+        Some(r) => Some(compare(
+            scenario,
+            &recommended,
+            r,
+            &analysis,
+            None,
+            progress,
+        )?),
+        None => None,
+    };
+
+    let tornado = match &runner_up {
+        Some(r) => Some(tornado(
+            scenario,
+            &TornadoOptions::new(
+                Target::Diff(recommended.clone(), r.clone()),
+                Metric::Revenue,
+            ),
+            &analysis,
+            progress,
+        )?),
+        None => None,
+    };
+    let threshold = match (&tornado, &runner_up) {
+        (Some(t), Some(r)) => match t.bars.iter().find(|b| b.swing > 0.0) {
+            Some(top) => Some(threshold(
+                scenario,
+                &ThresholdOptions {
+                    param: top.input.clone(),
+                    a: recommended.clone(),
+                    b: r.clone(),
+                    range: None,
+                },
+                &analysis,
+                progress,
+            )?),
+            None => None,
+        },
+        _ => None,
+    };
+
+    let escalates = |i: usize| scenario.strategies[i].escalation != Trigger::Never;
+    let timing_strategy = order.iter().copied().find(|&i| escalates(i));
+    let timing = match timing_strategy {
+        Some(i) => Some(timing(
+            scenario,
+            &TimingOptions {
+                strategy: name(i),
+                from: None,
+                to: None,
+                step: None,
+                notice: false,
+            },
+            &analysis,
+            progress,
+        )?),
+        None => None,
+    };
+
+    let revenue_cdfs = order
+        .iter()
+        .map(|&i| RevenueCdf {
+            strategy: name(i),
+            points: (1..=99)
+                .map(|p| {
+                    let q = f64::from(p) / 100.0;
+                    (summary.strategies[i].revenue.quantile(q), q)
+                })
+                .collect(),
+        })
+        .collect();
+
+    let timelines = sample_timelines(&sim, budget.run.seed, order[0], scenario.baseline_index());
+
+    let notes = crate::scenario::notes::field_notes(source);
+    let assumptions = scenario
+        .inputs()
+        .into_iter()
+        .map(|(input, dist)| Assumption {
+            note: notes.get(&input).cloned().unwrap_or_default(),
+            value: dist.to_string(),
+            uncertain: !dist.is_fixed(),
+            mean: dist.mean(),
+            input,
+        })
+        .collect();
+
+    Ok(BoardData {
+        scenario: scenario.name.clone(),
+        description: scenario.description.clone(),
+        command: command.to_string(),
+        run,
+        ranking,
+        recommended,
+        baseline,
+        runner_up,
+        versus_baseline,
+        versus_runner_up,
+        tornado,
+        threshold,
+        timing,
+        revenue_cdfs,
+        timelines,
+        assumptions,
+    })
+}
+
+/// Up to four sample timelines: the recommended strategy and the baseline on
+/// a typical path (the first), and on the first path where the recommended
+/// strategy goes out of network, if one does among the first 5,000.
+fn sample_timelines(
+    sim: &Simulation<'_>,
+    seed: u64,
+    recommended: usize,
+    baseline: usize,
+) -> Vec<SampleTimeline> {
+    let mut paths = vec![(0u64, "a typical path")];
+    if let Some(p) = (0..5000).find(|&i| sim.path_outcomes(seed, i)[recommended].out_of_network)
+    {
+        paths.push((p, "a path that goes out of network"));
+    }
+    let mut out = Vec::new();
+    for (path, label) in paths {
+        let world = sim.world(seed, path);
+        for idx in [recommended, baseline] {
+            if out
+                .iter()
+                .any(|t: &SampleTimeline| t.path == path && t.strategy == sim.plans[idx].name)
+            {
+                continue;
+            }
+            let mut timeline = Timeline::default();
+            play_observed(&sim.terms, &sim.plans[idx], &world, &mut timeline);
+            out.push(SampleTimeline {
+                title: format!("{}: {label} (path {path})", sim.plans[idx].name),
+                strategy: sim.plans[idx].name.clone(),
+                path,
+                timeline,
+            });
+        }
+    }
+    out
+}
