@@ -1,38 +1,1003 @@
-use impasse::engine::Simulation;
-use impasse::model::{play_observed, trace::Timeline};
+//! The board-report charts: every chart on realistic inputs from the engine
+//! and on edge cases (empty, one strategy, equal values, NaN, negative
+//! differences, hostile names), each parsed as XML and checked for an
+//! accessible title, a sane viewBox, the expected labels, escaping, and no
+//! NaN or infinite number. The realistic charts are also written to
+//! `target/chart-samples/*.svg` for a look.
+
+use std::sync::OnceLock;
+
+use impasse::analysis::Budget;
+use impasse::analysis::timing::{TimingOptions, timing};
+use impasse::analysis::tornado::{Metric, Target, TornadoOptions, tornado as run_tornado};
+use impasse::engine::{RunConfig, Simulation, baseline_pairs};
+use impasse::model::play_observed;
+use impasse::model::trace::{Event, MeetingPoint, Timeline};
+use impasse::report::RunReport;
+use impasse::report::charts::axis::{
+    Unit, count_ticks, decimals, fixed, format_tick, format_value, nice_ticks, signed, thousands,
+    ticks_inside, week_ticks,
+};
+use impasse::report::charts::{
+    DealTiming, EscalationTiming, PatientAccess, RevenueCdf, StrategyEstimate, TimelinePanel,
+    TimingPoint, Tornado, TornadoBar, deal_timing, escalation_timing, patient_access,
+    revenue_distribution, strategy_comparison, timelines, tornado,
+};
 use impasse::scenario::Scenario;
-#[test]
-fn dump() {
-    let s = Scenario::builtin();
-    let sim = Simulation::new(&s);
-    for i in 0..6 {
-        let w = sim.world(1, i);
-        for (k, p) in sim.plans.iter().enumerate() {
-            let mut t = Timeline::default();
-            play_observed(&sim.terms, p, &w, &mut t);
-            let m: Vec<_> = t
-                .meetings
-                .iter()
-                .map(|m| {
-                    (
-                        m.week,
-                        (m.payer_offer * 1000.0).round() / 10.0,
-                        (m.provider_ask * 1000.0).round() / 10.0,
-                    )
-                })
-                .collect();
-            println!(
-                "{i} {} oon={} roll={} up={:?}\n  {:?}\n  {:?}",
-                s.strategies[k].name,
-                t.oon_weeks,
-                t.rollover_weeks,
-                t.uplift,
-                m,
-                t.events
-                    .iter()
-                    .map(|e| (e.week, e.kind.clone(), e.detail.clone()))
-                    .collect::<Vec<_>>()
+
+const HOSTILE: &str = "a<b&\"c\"";
+
+/// Every text of the document (text nodes and tooltips), joined by newlines.
+fn all_text(doc: &roxmltree::Document) -> String {
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Parse `svg` and check what every chart must satisfy; `labels` must all
+/// appear in its text. Returns the text.
+fn check(svg: &str, labels: &[&str]) -> String {
+    let doc = roxmltree::Document::parse(svg)
+        .unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{svg}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
+    assert_eq!(root.attribute("role"), Some("img"));
+    let vb: Vec<f64> = root
+        .attribute("viewBox")
+        .expect("a viewBox")
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(vb.len(), 4);
+    assert!(vb[2] > 0.0 && vb[3] > 0.0, "viewBox {vb:?}");
+    let w: f64 = root.attribute("width").unwrap().parse().unwrap();
+    let h: f64 = root.attribute("height").unwrap().parse().unwrap();
+    assert!(w > 0.0 && h > 0.0);
+    assert!(
+        root.attribute("font-family")
+            .unwrap()
+            .contains("sans-serif")
+    );
+    let title = root
+        .children()
+        .find(|n| n.is_element())
+        .expect("a first element");
+    assert_eq!(title.tag_name().name(), "title", "<title> comes first");
+    assert!(!title.text().unwrap_or("").trim().is_empty(), "empty title");
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        for a in node.attributes() {
+            let v = a.value();
+            assert!(
+                !v.contains("NaN") && !v.contains("inf"),
+                "non-finite number in {}={v}",
+                a.name()
             );
+            if matches!(
+                a.name(),
+                "x" | "y" | "x1" | "x2" | "y1" | "y2" | "width" | "height" | "cx" | "cy" | "r"
+            ) {
+                let x: f64 = v.parse().unwrap_or_else(|_| panic!("{}={v}", a.name()));
+                assert!(x.is_finite() && x.abs() < 1e6, "{}={v}", a.name());
+            }
+            if a.name() == "points" {
+                for p in v.split([' ', ',']) {
+                    let x: f64 = p.parse().unwrap();
+                    assert!(x.is_finite(), "points {v}");
+                }
+            }
+        }
+    }
+    let text = all_text(&doc);
+    assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+    for l in labels {
+        assert!(text.contains(l), "missing label {l:?} in:\n{text}");
+    }
+    // A visible heading (not only the <title>).
+    let heading = title.text().unwrap();
+    assert!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .any(|n| heading.starts_with(n.text().unwrap_or("#").trim_end_matches('…'))),
+        "no visible heading"
+    );
+    text
+}
+
+/// Write a sample chart under target/chart-samples.
+fn save(name: &str, svg: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/chart-samples");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.svg")), svg).unwrap();
+}
+
+/// Everything the charts need from a realistic run of the built-in scenario.
+struct Real {
+    report: RunReport,
+    cdfs: Vec<RevenueCdf>,
+    tornado: Tornado,
+    timing: EscalationTiming,
+    panels: Vec<TimelinePanel>,
+}
+
+fn real() -> &'static Real {
+    static REAL: OnceLock<Real> = OnceLock::new();
+    REAL.get_or_init(|| {
+        let s = Scenario::builtin();
+        let sim = Simulation::new(&s);
+        let summary = sim
+            .run(&RunConfig::new(20_000, 1), &baseline_pairs(&s), &|_| {})
+            .unwrap();
+        let report = RunReport::new(&s, 1, &summary);
+        let cdfs = s
+            .strategies
+            .iter()
+            .zip(&summary.strategies)
+            .map(|(st, sum)| RevenueCdf {
+                name: st.name.clone(),
+                points: (1..=99)
+                    .map(|p| {
+                        let q = p as f64 / 100.0;
+                        (sum.revenue.quantile(q), q)
+                    })
+                    .collect(),
+            })
+            .collect();
+
+        let budget = Budget {
+            paths: 2000,
+            seed: 1,
+            threads: None,
+        };
+        let options = TornadoOptions::new(
+            Target::Diff("escalate-now".into(), "wait".into()),
+            Metric::Revenue,
+        );
+        let t = run_tornado(&s, &options, &budget, &|_| {}).unwrap();
+        let tornado = Tornado {
+            base: t.base,
+            unit: Unit::Millions,
+            axis_title: "escalate-now − wait, net present revenue, $M".into(),
+            difference: true,
+            bars: t
+                .bars
+                .iter()
+                .take(10)
+                .map(|b| TornadoBar {
+                    input: b.input.clone(),
+                    input_low: b.low,
+                    input_high: b.high,
+                    metric_low: b.metric_low,
+                    metric_high: b.metric_high,
+                })
+                .collect(),
+        };
+
+        let options = TimingOptions {
+            strategy: "escalate-at-impasse".into(),
+            from: None,
+            to: None,
+            step: None,
+            notice: false,
+        };
+        let r = timing(&s, &options, &budget, &|_| {}).unwrap();
+        let timing = EscalationTiming {
+            decision: "escalation".into(),
+            points: r
+                .weeks
+                .iter()
+                .map(|p| TimingPoint {
+                    week: p.week,
+                    mean: p.revenue_mean,
+                    ci95: p.revenue_ci95,
+                    indistinguishable: p.indistinguishable,
+                })
+                .collect(),
+            on_impasse: Some(r.on_impasse.revenue_mean),
+        };
+
+        // Four telling paths: a deal after the executives engage, a
+        // roll-over, out of network, a called bluff.
+        let index = |name: &str| s.strategies.iter().position(|x| x.name == name).unwrap();
+        let trace = |k: usize, i: u64| {
+            let mut t = Timeline::default();
+            play_observed(&sim.terms, &sim.plans[k], &sim.world(1, i), &mut t);
+            t
+        };
+        let mut panels = Vec::new();
+        type Wanted = fn(&Timeline) -> bool;
+        let wanted: [(&str, Wanted); 4] = [
+            ("escalate-at-impasse", |t| {
+                t.events.iter().any(|e| e.kind == "executives_engage")
+                    && t.events.iter().any(|e| e.kind == "deal" && e.week < 0)
+            }),
+            ("wait", |t| t.rollover_weeks > 0),
+            ("notice-and-escalate", |t| t.oon_weeks > 0),
+            ("bluff", |t| {
+                t.events.iter().any(|e| e.kind == "bluff_called")
+            }),
+        ];
+        for (name, pred) in wanted {
+            let k = index(name);
+            let i = (0..5000).find(|&i| pred(&trace(k, i))).unwrap();
+            panels.push(TimelinePanel {
+                title: format!("{name}, world {i}"),
+                timeline: trace(k, i),
+            });
+        }
+        Real {
+            report,
+            cdfs,
+            tornado,
+            timing,
+            panels,
+        }
+    })
+}
+
+fn estimates(r: &RunReport) -> Vec<StrategyEstimate> {
+    r.ranking()
+        .into_iter()
+        .map(|i| {
+            let s = &r.strategies[i];
+            StrategyEstimate {
+                name: s.name.clone(),
+                mean: s.revenue.mean,
+                ci95: (
+                    s.revenue.mean - 1.96 * s.revenue.mcse,
+                    s.revenue.mean + 1.96 * s.revenue.mcse,
+                ),
+                p5: s.revenue.p5,
+                p95: s.revenue.p95,
+            }
+        })
+        .collect()
+}
+
+fn deal_timings(r: &RunReport) -> Vec<DealTiming> {
+    r.strategies
+        .iter()
+        .map(|s| DealTiming {
+            name: s.name.clone(),
+            shares: s
+                .deal_week_histogram
+                .iter()
+                .map(|d| (d.week, d.deals as f64 / r.paths as f64))
+                .collect(),
+        })
+        .collect()
+}
+
+fn accesses(r: &RunReport) -> Vec<PatientAccess> {
+    r.strategies
+        .iter()
+        .map(|s| PatientAccess {
+            name: s.name.clone(),
+            patient_weeks: s.patient_weeks_out_of_network.mean,
+            switched: s.patients_switched.mean,
+        })
+        .collect()
+}
+
+fn names(r: &RunReport) -> Vec<&str> {
+    r.strategies.iter().map(|s| s.name.as_str()).collect()
+}
+
+// ---------------------------------------------------------------- realistic
+
+#[test]
+fn strategy_comparison_on_a_real_run() {
+    let r = &real().report;
+    let svg = strategy_comparison("", &estimates(r));
+    let mut labels = names(r);
+    labels.extend([
+        "$M",
+        "P5–P95",
+        "95 % interval",
+        "Expected net present revenue",
+    ]);
+    check(&svg, &labels);
+    save("strategy_comparison", &svg);
+}
+
+#[test]
+fn revenue_distribution_on_a_real_run() {
+    let real = real();
+    let svg = revenue_distribution("", &real.cdfs);
+    let mut labels = names(&real.report);
+    labels.extend(["$M", "%", "median"]);
+    check(&svg, &labels);
+    save("revenue_distribution", &svg);
+}
+
+#[test]
+fn tornado_on_a_real_run() {
+    let t = &real().tornado;
+    let svg = tornado("What moves escalate-now − wait", t);
+    let mut labels: Vec<&str> = t.bars.iter().map(|b| b.input.as_str()).collect();
+    labels.extend([
+        "input low",
+        "input high",
+        "escalate-now − wait",
+        "$M",
+        "base",
+    ]);
+    check(&svg, &labels);
+    save("tornado", &svg);
+}
+
+#[test]
+fn escalation_timing_on_a_real_run() {
+    let t = &real().timing;
+    let svg = escalation_timing("", t);
+    let text = check(
+        &svg,
+        &[
+            "$M",
+            "weeks relative to expiry",
+            "best: week",
+            "on impasse",
+            "95 % interval",
+        ],
+    );
+    if t.points.iter().any(|p| p.indistinguishable) {
+        assert!(text.contains("indistinguishable"));
+    }
+    save("escalation_timing", &svg);
+}
+
+#[test]
+fn deal_timing_on_a_real_run() {
+    let r = &real().report;
+    let svg = deal_timing("", &deal_timings(r));
+    let mut labels = names(r);
+    labels.extend(["% of paths", "weeks relative to expiry", "expiry"]);
+    check(&svg, &labels);
+    save("deal_timing", &svg);
+}
+
+#[test]
+fn timelines_on_real_paths() {
+    let panels = &real().panels;
+    for n in 1..=panels.len() {
+        let svg = timelines("", &panels[..n]);
+        let mut labels: Vec<&str> = panels[..n].iter().map(|p| p.title.as_str()).collect();
+        labels.extend([
+            "payer's offer",
+            "provider's ask",
+            "expiry",
+            "Uplift, %",
+            "Weeks",
+        ]);
+        check(&svg, &labels);
+        save(&format!("timelines_{n}"), &svg);
+    }
+    let svg = timelines("", panels);
+    let oon = format!("{} wk", panels[2].timeline.oon_weeks);
+    check(
+        &svg,
+        &[
+            "roll-over, 52 wk",
+            &oon,
+            "bluff called",
+            "execs engage",
+            "escalation",
+            "deal ",
+        ],
+    );
+}
+
+#[test]
+fn patient_access_on_a_real_run() {
+    let r = &real().report;
+    let svg = patient_access("", &accesses(r));
+    let mut labels = names(r);
+    labels.extend(["Patient-weeks", "Patients", "0"]);
+    check(&svg, &labels);
+    save("patient_access", &svg);
+}
+
+// ---------------------------------------------------------------- edge cases
+
+fn estimate(name: &str, mean: f64) -> StrategyEstimate {
+    StrategyEstimate {
+        name: name.into(),
+        mean,
+        ci95: (mean - 1e5, mean + 1e5),
+        p5: mean - 1e7,
+        p95: mean + 1e7,
+    }
+}
+
+#[test]
+fn every_chart_says_no_data_when_empty() {
+    let empty_tornado = Tornado {
+        base: 0.0,
+        unit: Unit::Millions,
+        axis_title: "x, $M".into(),
+        difference: true,
+        bars: vec![],
+    };
+    let empty_timing = EscalationTiming {
+        decision: "escalation".into(),
+        points: vec![],
+        on_impasse: None,
+    };
+    let svgs = [
+        strategy_comparison("Revenue", &[]),
+        revenue_distribution("Distribution", &[]),
+        revenue_distribution(
+            "Distribution",
+            &[RevenueCdf {
+                name: "x".into(),
+                points: vec![(f64::NAN, 0.5)],
+            }],
+        ),
+        tornado("Tornado", &empty_tornado),
+        escalation_timing("Timing", &empty_timing),
+        deal_timing("Deals", &[]),
+        deal_timing(
+            "Deals",
+            &[DealTiming {
+                name: "x".into(),
+                shares: vec![(-2, 0.0)],
+            }],
+        ),
+        timelines("Timelines", &[]),
+        patient_access("Patients", &[]),
+    ];
+    for svg in &svgs {
+        check(svg, &["No data"]);
+    }
+    save("edge_no_data", &svgs[0]);
+}
+
+#[test]
+fn hostile_names_are_escaped_everywhere() {
+    let svg = strategy_comparison(HOSTILE, &[estimate(HOSTILE, 2e8), estimate("b", 2.1e8)]);
+    assert!(!svg.contains(HOSTILE));
+    assert!(svg.contains("a&lt;b&amp;&quot;c&quot;"));
+    check(&svg, &[HOSTILE, "b"]);
+
+    let svg = revenue_distribution(
+        "",
+        &[RevenueCdf {
+            name: HOSTILE.into(),
+            points: vec![(1e8, 0.1), (2e8, 0.9)],
+        }],
+    );
+    check(&svg, &[HOSTILE]);
+
+    let svg = tornado(
+        "",
+        &Tornado {
+            base: 1e6,
+            unit: Unit::Millions,
+            axis_title: format!("{HOSTILE} − wait, $M"),
+            difference: true,
+            bars: vec![TornadoBar {
+                input: HOSTILE.into(),
+                input_low: 0.01,
+                input_high: 0.05,
+                metric_low: -1e6,
+                metric_high: 2e6,
+            }],
+        },
+    );
+    check(&svg, &[HOSTILE, "flips sign"]);
+
+    let svg = escalation_timing(
+        "",
+        &EscalationTiming {
+            decision: HOSTILE.into(),
+            points: vec![TimingPoint {
+                week: -4,
+                mean: 1e8,
+                ci95: (0.99e8, 1.01e8),
+                indistinguishable: false,
+            }],
+            on_impasse: None,
+        },
+    );
+    check(&svg, &[HOSTILE]);
+
+    let svg = deal_timing(
+        "",
+        &[DealTiming {
+            name: HOSTILE.into(),
+            shares: vec![(-2, 0.3)],
+        }],
+    );
+    check(&svg, &[HOSTILE]);
+
+    let mut t = Timeline::default();
+    t.meetings.push(MeetingPoint {
+        week: -4,
+        payer_offer: 0.01,
+        provider_ask: 0.05,
+    });
+    t.events.push(Event {
+        week: -3,
+        kind: HOSTILE.into(),
+        detail: HOSTILE.into(),
+    });
+    let svg = timelines(
+        HOSTILE,
+        &[TimelinePanel {
+            title: HOSTILE.into(),
+            timeline: t,
+        }],
+    );
+    check(&svg, &[HOSTILE]);
+
+    let svg = patient_access(
+        "",
+        &[PatientAccess {
+            name: HOSTILE.into(),
+            patient_weeks: 0.0,
+            switched: 0.0,
+        }],
+    );
+    check(&svg, &[HOSTILE]);
+}
+
+#[test]
+fn one_strategy_equal_values_and_nan_do_not_break_the_comparison() {
+    check(
+        &strategy_comparison("", &[estimate("only", 2e8)]),
+        &["only"],
+    );
+    let flat = StrategyEstimate {
+        name: "flat".into(),
+        mean: 5e7,
+        ci95: (5e7, 5e7),
+        p5: 5e7,
+        p95: 5e7,
+    };
+    check(&strategy_comparison("", &[flat.clone(), flat]), &["flat"]);
+    let zero = StrategyEstimate {
+        name: "zero".into(),
+        mean: 0.0,
+        ci95: (0.0, 0.0),
+        p5: 0.0,
+        p95: 0.0,
+    };
+    check(&strategy_comparison("", &[zero]), &["zero"]);
+    let nan = StrategyEstimate {
+        name: "broken".into(),
+        mean: f64::NAN,
+        ci95: (f64::NAN, f64::INFINITY),
+        p5: f64::NEG_INFINITY,
+        p95: f64::NAN,
+    };
+    let svg = strategy_comparison("", &[nan.clone(), estimate("fine", -3e7)]);
+    save("edge_comparison_nan", &svg);
+    let text = check(&svg, &["broken", "fine", "no data"]);
+    assert!(text.contains('−'), "negative ticks use a minus sign");
+    check(&strategy_comparison("", &[nan]), &["broken", "no data"]);
+    // A name too long for its column is shortened, and kept whole as a tooltip.
+    let long = "a very long strategy name that will not fit in the column at all, really";
+    let svg = strategy_comparison("", &[estimate(long, 1e8)]);
+    let text = check(&svg, &[long]);
+    assert!(text.contains('…'));
+}
+
+#[test]
+fn cdfs_with_one_point_nan_and_equal_values() {
+    let cdfs = vec![
+        RevenueCdf {
+            name: "one point".into(),
+            points: vec![(1e8, 0.5)],
+        },
+        RevenueCdf {
+            name: "flat".into(),
+            points: (1..=99).map(|p| (1e8, p as f64 / 100.0)).collect(),
+        },
+        RevenueCdf {
+            name: "holes".into(),
+            points: vec![
+                (f64::NAN, 0.1),
+                (9e7, f64::NAN),
+                (9.5e7, 0.2),
+                (f64::INFINITY, 0.5),
+                (1.1e8, 0.9),
+            ],
+        },
+        RevenueCdf {
+            name: "empty".into(),
+            points: vec![],
+        },
+    ];
+    check(
+        &revenue_distribution("", &cdfs),
+        &["one point", "flat", "holes", "empty"],
+    );
+}
+
+fn bar(input: &str, low: f64, high: f64) -> TornadoBar {
+    TornadoBar {
+        input: input.into(),
+        input_low: 0.1,
+        input_high: 0.9,
+        metric_low: low,
+        metric_high: high,
+    }
+}
+
+#[test]
+fn tornado_marks_flips_handles_negatives_counts_and_nan() {
+    // A negative difference; one input flips it, one does not.
+    let t = Tornado {
+        base: -4e5,
+        unit: Unit::Millions,
+        axis_title: "escalate-now − wait, $M".into(),
+        difference: true,
+        bars: vec![
+            bar("payer.reservation", -2.5e6, 1.5e6),
+            bar("payer.exec.success_prob", -1e6, -1e5),
+            bar("broken", f64::NAN, f64::NAN),
+            bar("half", f64::NAN, -3e5),
+        ],
+    };
+    let svg = tornado("", &t);
+    save("edge_tornado_negative", &svg);
+    let text = check(
+        &svg,
+        &[
+            "payer.reservation",
+            "payer.exec.success_prob",
+            "broken",
+            "half",
+            "flips sign",
+            "no data",
+            "escalate-now − wait, $M",
+            "input low",
+            "input high",
+        ],
+    );
+    assert_eq!(text.matches("flips sign").count(), 1);
+    assert!(text.contains("base −0.4"), "the base is labelled: {text}");
+
+    // All equal: zero range.
+    let t = Tornado {
+        base: 1e6,
+        unit: Unit::Millions,
+        axis_title: "wait, $M".into(),
+        difference: false,
+        bars: vec![bar("contract.discount_rate", 1e6, 1e6)],
+    };
+    let text = check(&tornado("", &t), &["contract.discount_rate", "wait, $M"]);
+    assert!(!text.contains("flips"));
+
+    // Patient-weeks, a single strategy.
+    let t = Tornado {
+        base: 12_000.0,
+        unit: Unit::Count,
+        axis_title: "notice-and-escalate, patient-weeks out of network".into(),
+        difference: false,
+        bars: vec![
+            bar("provider.weekly_switch_rate", 8_000.0, 20_000.0),
+            bar("contract.attributed_patients", 9_000.0, 15_000.0),
+        ],
+    };
+    check(&tornado("", &t), &["patient-weeks", "20,000"]);
+}
+
+fn point(week: i32, mean: f64, indistinguishable: bool) -> TimingPoint {
+    TimingPoint {
+        week,
+        mean,
+        ci95: (mean - 2e5, mean + 2e5),
+        indistinguishable,
+    }
+}
+
+#[test]
+fn escalation_timing_edge_cases() {
+    // One week only; equal means (the earliest is best); NaN points skipped.
+    let one = EscalationTiming {
+        decision: "".into(),
+        points: vec![point(-8, 2e8, false)],
+        on_impasse: Some(f64::NAN),
+    };
+    let text = check(
+        &escalation_timing("", &one),
+        &["best: week −8", "escalation"],
+    );
+    assert!(!text.contains("on impasse"));
+    let flat = EscalationTiming {
+        decision: "notice".into(),
+        points: vec![
+            point(-20, 1e8, false),
+            point(-16, 1e8, true),
+            point(-12, f64::NAN, true),
+            TimingPoint {
+                week: -10,
+                mean: 1e8,
+                ci95: (f64::NAN, f64::NAN),
+                indistinguishable: true,
+            },
+        ],
+        on_impasse: Some(1e8),
+    };
+    check(
+        &escalation_timing("", &flat),
+        &[
+            "best: week −20",
+            "Week of the notice",
+            "indistinguishable",
+            "on impasse",
+        ],
+    );
+    // Negative revenue (a loss) and given out of order.
+    let negative = EscalationTiming {
+        decision: "escalation".into(),
+        points: vec![
+            point(-2, -5e6, false),
+            point(-30, -1e6, false),
+            point(-16, -2e6, true),
+        ],
+        on_impasse: Some(-3e6),
+    };
+    let svg = escalation_timing("", &negative);
+    save("edge_timing_negative", &svg);
+    check(&svg, &["best: week −30", "−$1.0M"]);
+    save("edge_timing_one", &escalation_timing("", &one));
+}
+
+#[test]
+fn deal_timing_edge_cases() {
+    let series = vec![
+        DealTiming {
+            name: "weekly".into(),
+            shares: vec![(-3, 0.1), (-2, 0.2), (-1, 0.3)],
+        },
+        DealTiming {
+            name: "no deals".into(),
+            shares: vec![],
+        },
+        DealTiming {
+            name: "nan".into(),
+            shares: vec![(-4, f64::NAN), (-1, 0.05)],
+        },
+    ];
+    check(&deal_timing("", &series), &["weekly", "no deals", "nan"]);
+    // One deal week only, at a four-week cadence.
+    let one = [DealTiming {
+        name: "quarterly".into(),
+        shares: vec![(-12, 0.1), (-8, 0.4), (-4, 0.0)],
+    }];
+    let text = check(
+        &deal_timing("", &one),
+        &["quarterly", "multiple of 4 weeks"],
+    );
+    assert!(text.contains("−8"));
+}
+
+#[test]
+fn timelines_edge_cases() {
+    // An empty timeline, and one out of network past any sensible axis.
+    let mut long = Timeline {
+        oon_weeks: 156,
+        ..Timeline::default()
+    };
+    long.meetings.push(MeetingPoint {
+        week: -10,
+        payer_offer: 0.0,
+        provider_ask: 0.06,
+    });
+    long.meetings.push(MeetingPoint {
+        week: -8,
+        payer_offer: f64::NAN,
+        provider_ask: 0.05,
+    });
+    long.events.push(Event {
+        week: 156,
+        kind: "out_of_network".into(),
+        detail: "still out of network at the horizon".into(),
+    });
+    let panels = vec![
+        TimelinePanel {
+            title: "nothing happened".into(),
+            timeline: Timeline::default(),
+        },
+        TimelinePanel {
+            title: "out for good".into(),
+            timeline: long,
+        },
+        TimelinePanel {
+            title: "third".into(),
+            timeline: Timeline::default(),
+        },
+    ];
+    let svg = timelines("", &panels);
+    save("edge_timelines", &svg);
+    check(
+        &svg,
+        &[
+            "nothing happened",
+            "out for good",
+            "third",
+            "no data",
+            "no new contract",
+            "to week 156",
+        ],
+    );
+}
+
+#[test]
+fn patient_access_with_zeros_and_nan() {
+    let svg = patient_access(
+        "",
+        &[
+            PatientAccess {
+                name: "wait".into(),
+                patient_weeks: 0.0,
+                switched: 0.0,
+            },
+            PatientAccess {
+                name: "walk out".into(),
+                patient_weeks: 12_345.6,
+                switched: 4.2,
+            },
+            PatientAccess {
+                name: "unknown".into(),
+                patient_weeks: f64::NAN,
+                switched: f64::INFINITY,
+            },
+        ],
+    );
+    save("edge_patient_access", &svg);
+    check(
+        &svg,
+        &[
+            "wait", "walk out", "unknown", "12,346", "4.2", "0", "no data",
+        ],
+    );
+    // All zero.
+    let svg = patient_access(
+        "",
+        &[PatientAccess {
+            name: "calm".into(),
+            patient_weeks: 0.0,
+            switched: 0.0,
+        }],
+    );
+    check(&svg, &["calm"]);
+}
+
+#[test]
+fn charts_are_deterministic() {
+    let r = &real().report;
+    assert_eq!(
+        strategy_comparison("", &estimates(r)),
+        strategy_comparison("", &estimates(r))
+    );
+    assert_eq!(timelines("", &real().panels), timelines("", &real().panels));
+}
+
+// ---------------------------------------------------------------- axis helper
+
+#[test]
+fn nice_ticks_cover_the_range_with_round_steps() {
+    let t = nice_ticks(211.9, 244.9, 8);
+    assert!(t.lo <= 211.9 && t.hi >= 244.9);
+    assert_eq!(t.step, 5.0);
+    assert_eq!(t.values.first(), Some(&210.0));
+    assert_eq!(t.values.last(), Some(&245.0));
+    assert!(t.values.len() <= 9);
+
+    let t = nice_ticks(-2.5, 1.5, 6);
+    assert!(t.values.contains(&0.0));
+    assert!(t.lo <= -2.5 && t.hi >= 1.5);
+
+    // Degenerate ranges still give a usable axis.
+    for (lo, hi) in [
+        (5.0, 5.0),
+        (0.0, 0.0),
+        (f64::NAN, 3.0),
+        (f64::NAN, f64::NAN),
+        (3.0, 1.0),
+        (f64::NEG_INFINITY, f64::INFINITY),
+        (1e-15, 2e-15),
+    ] {
+        for t in [
+            nice_ticks(lo, hi, 6),
+            ticks_inside(lo, hi, 6),
+            week_ticks(lo, hi, 6),
+            count_ticks(lo, hi, 6),
+        ] {
+            assert!(t.lo < t.hi, "{lo} {hi}: {t:?}");
+            assert!(t.step > 0.0 && t.step.is_finite(), "{t:?}");
+            assert!(!t.values.is_empty(), "{t:?}");
+            assert!(t.values.iter().all(|v| v.is_finite()));
+        }
+    }
+}
+
+#[test]
+fn week_ticks_are_whole_weeks_aligned_on_expiry() {
+    let t = week_ticks(-53.0, 53.0, 10);
+    assert_eq!(t.step, 13.0);
+    assert!(t.values.contains(&0.0));
+    assert!(t.values.iter().all(|v| v.fract() == 0.0));
+    let t = week_ticks(-6.5, 0.5, 10);
+    assert_eq!(t.step, 1.0);
+    assert_eq!(t.values, (-6..=0).map(f64::from).collect::<Vec<_>>());
+    let t = count_ticks(0.0, 4.2, 6);
+    assert!(t.step >= 1.0);
+}
+
+#[test]
+fn labels_are_formatted_in_their_units() {
+    assert_eq!(decimals(5.0), 0);
+    assert_eq!(decimals(2.5), 1);
+    assert_eq!(decimals(0.25), 2);
+    assert_eq!(format_tick(-12.0, 4.0, Unit::Weeks), "−12");
+    assert_eq!(format_tick(0.0, 4.0, Unit::Weeks), "0");
+    assert_eq!(format_tick(227.5, 2.5, Unit::Millions), "227.5");
+    assert_eq!(format_tick(12000.0, 2000.0, Unit::Count), "12,000");
+    assert_eq!(format_value(226_327_703.0, Unit::Millions, 1), "$226.3M");
+    assert_eq!(format_value(-1_230_000.0, Unit::Millions, 2), "−$1.23M");
+    assert_eq!(format_value(0.0325, Unit::Percent, 2), "3.25%");
+    assert_eq!(format_value(-12.0, Unit::Weeks, 0), "week −12");
+    assert_eq!(format_value(10825.36, Unit::Count, 0), "10,825");
+    assert_eq!(format_value(f64::NAN, Unit::Count, 0), "–");
+    assert_eq!(fixed(-0.0001, 2), "0.00");
+    assert_eq!(signed(0.42, 2), "+0.42");
+    assert_eq!(signed(-0.42, 2), "−0.42");
+    assert_eq!(thousands(-1234567.0), "−1,234,567");
+}
+
+#[test]
+fn absurd_weeks_neither_hang_nor_panic() {
+    let svg = deal_timing(
+        "",
+        &[DealTiming {
+            name: "far".into(),
+            shares: vec![(-90_000, 0.1), (-3, 0.2), (i64::MIN, 0.5), (i64::MAX, 0.5)],
+        }],
+    );
+    check(&svg, &["far", "periods"]);
+    let svg = escalation_timing(
+        "",
+        &EscalationTiming {
+            decision: "escalation".into(),
+            points: vec![point(i32::MIN, 1e8, false), point(i32::MAX, 2e8, true)],
+            on_impasse: None,
+        },
+    );
+    check(&svg, &["best: week"]);
+    let mut t = Timeline::default();
+    t.meetings.push(MeetingPoint {
+        week: i32::MIN,
+        payer_offer: 1e9,
+        provider_ask: -1e9,
+    });
+    t.rollover_weeks = u32::MAX;
+    check(
+        &timelines(
+            "",
+            &[TimelinePanel {
+                title: "absurd".into(),
+                timeline: t,
+            }],
+        ),
+        &["absurd"],
+    );
+    for (lo, hi) in [(-1e300, 1e300), (f64::MIN, f64::MAX), (-4e9, 4e9)] {
+        for t in [
+            nice_ticks(lo, hi, 6),
+            ticks_inside(lo, hi, 6),
+            week_ticks(lo, hi, 6),
+            count_ticks(lo, hi, 6),
+        ] {
+            assert!(!t.values.is_empty() && t.values.len() <= 12, "{t:?}");
         }
     }
 }
