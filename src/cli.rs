@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use impasse::analysis::Budget;
+use impasse::analysis::board::{self, BoardBudget};
 use impasse::analysis::compare::{Precision, compare};
 use impasse::analysis::sweep::{self, Axis};
 use impasse::analysis::threshold::{self, ThresholdOptions};
@@ -16,6 +17,7 @@ use impasse::analysis::timing::{self, TimingOptions};
 use impasse::analysis::tornado::{self, Metric, Target, TornadoOptions};
 use impasse::engine::{Simulation, baseline_pairs};
 use impasse::report::{Format, Output, RunReport, render, write_atomic};
+use impasse::report::{board_charts, html, xlsx};
 use impasse::scenario::{DEFAULT_SCENARIO_TOML, Override, Scenario};
 
 /// Monte Carlo decision support for payer contract negotiations.
@@ -42,6 +44,8 @@ pub enum Command {
     Threshold(ThresholdArgs),
     /// Expected revenue as a function of the escalation (or notice) week.
     Timing(TimingArgs),
+    /// Write a self-contained HTML board report (and optionally slide-ready SVG charts and a workbook).
+    Report(ReportArgs),
     /// Write the built-in scenario, with comments explaining every field.
     Init(InitArgs),
     /// Check a scenario file and say what is wrong with it.
@@ -243,6 +247,47 @@ pub struct TimingArgs {
     #[command(flatten)]
     /// Output options.
     pub output: OutputArgs,
+}
+
+/// `impasse report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario file (default: the built-in community-hospital scenario).
+    pub file: Option<PathBuf>,
+    /// Where to write the HTML report.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Also write each chart as its own SVG file in this directory (for slides).
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+    /// Also write an Excel workbook with the numbers behind the report.
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Paths per variant of the supporting analyses (tornado, threshold, timing).
+    #[arg(long, default_value_t = 20_000)]
+    pub analysis_paths: u64,
+    #[command(flatten)]
+    /// Overrides.
+    pub set: SetArgs,
+    #[command(flatten)]
+    /// Simulation options (the main run).
+    pub sim: SimArgs,
+}
+
+/// The command line that reproduces a report.
+fn report_command(args: &ReportArgs) -> String {
+    let mut parts = vec!["impasse".to_string(), "report".to_string()];
+    if let Some(f) = &args.file {
+        parts.push(f.display().to_string());
+    }
+    parts.push(format!("--out {}", args.out.display()));
+    for o in &args.set.set {
+        parts.push(format!("--set '{o}'"));
+    }
+    parts.push(format!("--paths {}", args.sim.paths));
+    parts.push(format!("--analysis-paths {}", args.analysis_paths));
+    parts.push(format!("--seed {}", args.sim.seed));
+    parts.join(" ")
 }
 
 /// Parse `LO:HI` for `--range`.
@@ -448,6 +493,95 @@ pub fn execute(cli: Cli) -> Result<()> {
             let report = timing::timing(&scenario, &options, &budget, &|n| bar.inc(n))?;
             bar.finish_and_clear();
             deliver(&report, &args.output)
+        }
+        Command::Report(args) => {
+            let source = match &args.file {
+                Some(p) => std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read {}", p.display()))?,
+                None => DEFAULT_SCENARIO_TOML.to_string(),
+            };
+            let scenario = load(args.file.as_deref(), &args.set)?;
+            let budget = budget(&args.sim)?;
+            if args.analysis_paths == 0 {
+                bail!("invalid `--analysis-paths` = 0: the number of paths must be at least 1");
+            }
+            // Fail before the long run if an output cannot be written.
+            for (option, path) in [("--out", Some(&args.out)), ("--xlsx", args.xlsx.as_ref())] {
+                if let Some(path) = path {
+                    let parent = path
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(Path::new("."));
+                    if !parent.is_dir() {
+                        bail!(
+                            "invalid `{option}` = {}: the directory {} does not exist",
+                            path.display(),
+                            parent.display()
+                        );
+                    }
+                    if path.is_dir() {
+                        bail!("invalid `{option}` = {}: is a directory", path.display());
+                    }
+                }
+            }
+            if let Some(dir) = &args.charts
+                && dir.exists()
+                && !dir.is_dir()
+            {
+                bail!("invalid `--charts` = {}: not a directory", dir.display());
+            }
+            let board_budget = BoardBudget {
+                run: budget,
+                analysis_paths: args.analysis_paths,
+            };
+            let bar = progress_bar(board_budget.planned_paths(&scenario), args.sim.quiet);
+            let data = board::gather(
+                &scenario,
+                &source,
+                &report_command(&args),
+                &board_budget,
+                &|n| bar.inc(n),
+            )?;
+            bar.finish_and_clear();
+            // Everything is rendered before anything is written, so a failure
+            // leaves no partial output.
+            let charts = board_charts::charts(&data);
+            let page = html::html(&data, &charts);
+            let workbook = match &args.xlsx {
+                Some(_) => Some(xlsx::workbook(&data)?),
+                None => None,
+            };
+            if let Some(dir) = &args.charts {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create `--charts` = {}", dir.display()))?;
+                for chart in &charts {
+                    let path = dir.join(format!("{}.svg", chart.id));
+                    write_atomic(&path, chart.svg.as_bytes())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                }
+            }
+            if let (Some(path), Some(bytes)) = (&args.xlsx, &workbook) {
+                write_atomic(path, bytes)
+                    .with_context(|| format!("cannot write `--xlsx` = {}", path.display()))?;
+            }
+            write_atomic(&args.out, page.as_bytes())
+                .with_context(|| format!("cannot write `--out` = {}", args.out.display()))?;
+            if !args.sim.quiet {
+                eprintln!(
+                    "wrote {} (recommended: {}){}{}",
+                    args.out.display(),
+                    data.recommended,
+                    args.charts
+                        .as_ref()
+                        .map(|d| format!(", {} charts in {}", charts.len(), d.display()))
+                        .unwrap_or_default(),
+                    args.xlsx
+                        .as_ref()
+                        .map(|x| format!(", workbook {}", x.display()))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
         }
         Command::Init(args) => match args.file {
             None => emit(None, DEFAULT_SCENARIO_TOML.as_bytes()),

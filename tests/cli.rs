@@ -920,3 +920,93 @@ fn analyses_pin_correlated_inputs() {
         "payer.exec.reservation_gain=0.01",
     ]);
 }
+
+// ---------------------------------------------------------------- report
+
+#[test]
+fn report_writes_html_charts_and_workbook() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let html = dir.path().join("report.html");
+    let charts = dir.path().join("charts");
+    let xlsx = dir.path().join("report.xlsx");
+    let out = ok(&[
+        "report",
+        "--out",
+        html.to_str().unwrap(),
+        "--charts",
+        charts.to_str().unwrap(),
+        "--xlsx",
+        xlsx.to_str().unwrap(),
+        "--paths",
+        "600",
+        "--analysis-paths",
+        "300",
+        "--quiet",
+    ]);
+    assert!(out.is_empty());
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"));
+    assert!(
+        page.contains("impasse report --out"),
+        "the reproduce command is shown"
+    );
+    for id in [
+        "strategy-comparison",
+        "revenue-distribution",
+        "tornado",
+        "escalation-timing",
+        "deal-timing",
+        "timelines",
+        "patient-access",
+    ] {
+        let svg = std::fs::read_to_string(charts.join(format!("{id}.svg"))).unwrap();
+        assert!(svg.contains("<svg") && svg.contains("<title>"), "{id}");
+    }
+    assert!(std::fs::metadata(&xlsx).unwrap().len() > 1000);
+    assert_eq!(
+        entries(dir.path()),
+        ["charts", "report.html", "report.xlsx"]
+    );
+}
+
+#[test]
+fn report_bad_input_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let html = dir.path().join("report.html");
+    let xlsx = dir.path().join("report.xlsx");
+    // A bad scenario value.
+    let out = output(&[
+        "report",
+        "--out",
+        html.to_str().unwrap(),
+        "--xlsx",
+        xlsx.to_str().unwrap(),
+        "--set",
+        "payer.exec.success_prob=2",
+        "--quiet",
+    ]);
+    assert_error(&out, &["payer.exec.success_prob", "2"]);
+    // An output directory that does not exist.
+    let missing = dir.path().join("nope").join("report.html");
+    let out = output(&["report", "--out", missing.to_str().unwrap(), "--quiet"]);
+    assert_error(&out, &["--out", "does not exist"]);
+    let out = output(&[
+        "report",
+        "--out",
+        html.to_str().unwrap(),
+        "--xlsx",
+        dir.path().join("nope").join("x.xlsx").to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_error(&out, &["--xlsx", "does not exist"]);
+    let out = output(&[
+        "report",
+        "--out",
+        html.to_str().unwrap(),
+        "--paths",
+        "0",
+        "--quiet",
+    ]);
+    assert_error(&out, &["--paths"]);
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+}

@@ -4,9 +4,14 @@
 //!
 //! Adding a format means adding one file with one [`Exporter`].
 
+pub mod board_charts;
+pub mod charts;
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod summary;
 pub mod table;
+pub mod xlsx;
 
 use serde::Serialize;
 

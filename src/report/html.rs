@@ -1,0 +1,1038 @@
+//! The board report as one self-contained HTML5 file: inline style, inline
+//! SVG charts, a system font stack, no script and no network access. It opens
+//! offline in any current browser and prints to A4 or Letter with a page
+//! break before each main section.
+//!
+//! Sections: the title block (scenario, version, paths, seed), the executive
+//! summary with the recommendation in a box ([`super::summary`]), the charts
+//! ([`super::board_charts`]), each with a caption saying how to read it, the
+//! ranked strategy table and the comparisons with the baseline, the tornado
+//! and the break-even in words, the escalation timing, every assumption with
+//! its note, and the methodology with the command that reproduces the report.
+//!
+//! All text that comes from the scenario (names, descriptions, notes) is
+//! escaped. The output depends only on its inputs (no date, no randomness).
+
+use std::fmt::Write;
+
+use crate::analysis::board::BoardData;
+use crate::analysis::threshold::Finding as Crossing;
+use crate::analysis::timing::WeekPoint;
+use crate::analysis::tornado::{InputKind, TornadoReport};
+use crate::report::StrategyReport;
+
+use super::board_charts::{CHART_IDS, Chart, caption, reason, title};
+use super::summary::{self, Finding, Topic, count, executive_summary, money, percent, quoted};
+
+/// Escape text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root {
+  --ink: #16181d;
+  --soft: #4a4f59;
+  --muted: #6b7079;
+  --rule: #d9dce1;
+  --faint: #f4f5f7;
+  --accent: #0b5a8c;
+  --accent-tint: #eef5fa;
+}
+* { box-sizing: border-box; }
+html {
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif;
+  font-size: 16px;
+  line-height: 1.55;
+  color: var(--ink);
+  background: #ffffff;
+  -webkit-text-size-adjust: 100%;
+}
+body { margin: 0; }
+main { max-width: 64rem; margin: 0 auto; padding: 3.5rem 2.5rem 4rem; }
+h1, h2, h3 { line-height: 1.2; font-weight: 700; color: var(--ink); }
+h1 { font-size: 2.3rem; margin: 0.35rem 0 0.8rem; letter-spacing: -0.015em; }
+h2 { font-size: 1.55rem; margin: 4rem 0 1.25rem; padding-bottom: 0.45rem; border-bottom: 2px solid var(--ink); letter-spacing: -0.01em; }
+h3 { font-size: 1.12rem; margin: 2.4rem 0 0.7rem; }
+p { margin: 0 0 0.9rem; }
+code, pre { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: 0.88em; }
+.eyebrow { margin: 0; font-size: 0.78rem; font-weight: 600; letter-spacing: 0.14em; text-transform: uppercase; color: var(--accent); }
+.lede { font-size: 1.15rem; color: var(--soft); max-width: 46rem; margin-bottom: 1.6rem; }
+.meta { display: flex; flex-wrap: wrap; gap: 0.6rem 2.6rem; margin: 0; padding: 1rem 0; border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule); }
+.meta div { min-width: 6rem; }
+.meta dt { font-size: 0.72rem; letter-spacing: 0.08em; text-transform: uppercase; color: var(--muted); }
+.meta dd { margin: 0.1rem 0 0; font-weight: 600; font-variant-numeric: tabular-nums; }
+nav.contents { margin: 1.2rem 0 0; font-size: 0.88rem; color: var(--muted); }
+nav.contents a { color: var(--accent); text-decoration: none; margin-right: 1.1rem; white-space: nowrap; }
+nav.contents a:hover { text-decoration: underline; }
+#summary h2 { margin-top: 3rem; }
+.recommendation { margin: 0 0 2.4rem; padding: 1.6rem 1.9rem 1.5rem; border: 1px solid #bcd3e3; border-left: 7px solid var(--accent); border-radius: 6px; background: var(--accent-tint); }
+.recommendation .label { margin: 0 0 0.2rem; font-size: 0.78rem; font-weight: 700; letter-spacing: 0.14em; text-transform: uppercase; color: var(--accent); }
+.recommendation .name { margin: 0 0 0.7rem; font-size: 1.9rem; font-weight: 750; letter-spacing: -0.01em; line-height: 1.15; }
+.recommendation .headline { font-size: 1.08rem; font-weight: 600; margin-bottom: 0.5rem; }
+.recommendation .detail { color: var(--soft); margin-bottom: 1.3rem; }
+.kpis { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1rem; margin: 0; padding-top: 1.1rem; border-top: 1px solid #bcd3e3; }
+.kpis div { min-width: 0; }
+.kpis dt { font-size: 0.74rem; letter-spacing: 0.06em; text-transform: uppercase; color: var(--muted); }
+.kpis dd { margin: 0.15rem 0 0; font-size: 1.45rem; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.2; }
+.kpis dd small { display: block; font-size: 0.78rem; font-weight: 400; color: var(--soft); margin-top: 0.2rem; }
+ol.findings { list-style: none; margin: 0; padding: 0; }
+ol.findings li { display: grid; grid-template-columns: 10.5rem minmax(0, 1fr); gap: 1.4rem; padding: 1.05rem 0; border-top: 1px solid var(--rule); }
+ol.findings li:last-child { border-bottom: 1px solid var(--rule); }
+ol.findings .topic { margin: 0.1rem 0 0; font-size: 0.76rem; font-weight: 700; letter-spacing: 0.1em; text-transform: uppercase; color: var(--accent); }
+ol.findings .headline { font-weight: 600; margin-bottom: 0.3rem; }
+ol.findings .detail { color: var(--soft); margin: 0; font-size: 0.95rem; }
+figure.chart { margin: 2.2rem 0 2.8rem; padding: 0; }
+figure.chart svg { display: block; width: 100%; max-width: 800px; height: auto; margin: 0 auto; }
+figure.chart figcaption { max-width: 800px; margin: 0.7rem auto 0; font-size: 0.9rem; color: var(--soft); }
+figure.chart figcaption b { color: var(--ink); }
+.missing { max-width: 800px; margin: 2rem auto; padding: 1.1rem 1.4rem; border: 1px dashed #a9aeb6; border-radius: 6px; color: var(--soft); }
+.missing p { margin: 0; }
+table { width: 100%; border-collapse: collapse; margin: 0.6rem 0 1.4rem; font-size: 0.86rem; font-variant-numeric: tabular-nums; }
+table.compact { width: auto; min-width: 60%; }
+caption { caption-side: top; text-align: left; font-size: 0.86rem; color: var(--soft); padding-bottom: 0.55rem; }
+th, td { padding: 0.45rem 0.5rem; vertical-align: top; text-align: left; }
+thead th { font-size: 0.74rem; font-weight: 700; letter-spacing: 0.03em; color: var(--soft); border-bottom: 2px solid var(--ink); vertical-align: bottom; }
+tbody th, tbody td { border-bottom: 1px solid var(--rule); }
+tbody th { font-weight: 600; }
+th.num, td.num { text-align: right; }
+td.num, tbody th.num { white-space: nowrap; }
+th.name { white-space: nowrap; }
+tr.recommended th, tr.recommended td { background: var(--accent-tint); }
+tr.recommended th { box-shadow: inset 4px 0 0 var(--accent); }
+.tag { display: inline-block; margin-left: 0.4rem; padding: 0 0.4rem; border: 1px solid var(--accent); border-radius: 3px; font-size: 0.68rem; font-weight: 700; letter-spacing: 0.05em; text-transform: uppercase; color: var(--accent); vertical-align: 0.1em; }
+.tag.first { margin-left: 0; margin-top: 0.2rem; }
+td.note { color: var(--soft); font-size: 0.82rem; }
+td.value { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: 0.8rem; }
+.wide { overflow-x: auto; }
+dl.strategies { margin: 0.4rem 0 1.6rem; }
+dl.strategies dt { font-weight: 600; margin-top: 0.6rem; }
+dl.strategies dd { margin: 0.1rem 0 0; color: var(--soft); }
+.method p, .method li { max-width: 46rem; }
+.method ul { padding-left: 1.2rem; }
+.method li { margin-bottom: 0.5rem; }
+pre { background: var(--faint); border: 1px solid var(--rule); border-radius: 5px; padding: 0.9rem 1.1rem; white-space: pre-wrap; word-break: break-all; }
+.aside { color: var(--muted); font-size: 0.88rem; }
+footer { margin-top: 4rem; padding-top: 1rem; border-top: 1px solid var(--rule); font-size: 0.8rem; color: var(--muted); }
+@media screen and (max-width: 760px) {
+  main { padding: 2rem 1.1rem 3rem; }
+  .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  ol.findings li { grid-template-columns: 1fr; gap: 0.3rem; }
+}
+@page { margin: 15mm 14mm 16mm; }
+@media print {
+  html { font-size: 10pt; }
+  main { max-width: none; padding: 0; }
+  nav.contents { display: none; }
+  section.page { break-before: page; }
+  section.page > h2:first-child { margin-top: 0; }
+  h2, h3 { break-after: avoid; }
+  figure.chart, .missing, .recommendation, ol.findings li, tr, pre, dl.strategies div { break-inside: avoid; }
+  figure.chart { margin: 0.6rem 0 1.2rem; }
+  figure.chart svg { max-width: 86%; }
+  figure.chart figcaption { max-width: 86%; margin-top: 0.4rem; }
+  .recommendation { padding: 1.1rem 1.3rem 1rem; margin-bottom: 1.4rem; }
+  ol.findings li { grid-template-columns: 1fr; gap: 0.1rem; padding: 0.65rem 0; }
+  ol.findings .detail { font-size: 0.92rem; }
+  thead { display: table-header-group; }
+  table { font-size: 0.8rem; }
+  th, td { padding: 0.3rem 0.4rem; }
+  .wide { overflow: visible; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+/// The strategy called `name`.
+fn strategy<'a>(data: &'a BoardData, name: &str) -> Option<&'a StrategyReport> {
+    data.run.strategies.iter().find(|s| s.name == name)
+}
+
+/// Dollars as $M with two decimals for tables (`230.48`); not finite: `–`.
+fn m2(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.2}", x / 1e6).replace('-', "\u{2212}")
+    } else {
+        "\u{2013}".into()
+    }
+}
+
+/// Signed dollars as $M with two decimals for tables (`+4.05`, `−0.69`).
+fn signed_m2(x: f64) -> String {
+    if !x.is_finite() {
+        return "\u{2013}".into();
+    }
+    let s = format!("{:+.2}", x / 1e6);
+    if s == "-0.00" || s == "+0.00" {
+        "0.00".into()
+    } else {
+        s.replace('-', "\u{2212}")
+    }
+}
+
+/// A share for tables, one decimal (`3.6%`); not finite: `–`.
+fn pct1(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.1}%", x * 100.0)
+    } else {
+        "\u{2013}".into()
+    }
+}
+
+/// A count for tables; not finite: `–`.
+fn cnt(x: f64) -> String {
+    if x.is_finite() {
+        count(x).replace('-', "\u{2212}")
+    } else {
+        "\u{2013}".into()
+    }
+}
+
+/// Signed count for tables (`+11,835`).
+fn signed_cnt(x: f64) -> String {
+    if !x.is_finite() {
+        return "\u{2013}".into();
+    }
+    let c = count(x.abs());
+    if c == "0" {
+        c
+    } else if x > 0.0 {
+        format!("+{c}")
+    } else {
+        format!("\u{2212}{c}")
+    }
+}
+
+/// `s` ending with a full stop (unless it already ends with . ? or !).
+fn sentence(s: &str) -> String {
+    let s = s.trim();
+    if s.ends_with(['.', '?', '!']) {
+        s.to_string()
+    } else {
+        format!("{s}.")
+    }
+}
+
+/// A dotted input path, escaped, that may wrap after its dots.
+fn breakable(path: &str) -> String {
+    escape(path).replace('.', ".<wbr>")
+}
+
+/// A table header row; the columns listed in `numeric` are right-aligned.
+fn head(out: &mut String, cells: &[&str], numeric: &[usize]) {
+    out.push_str("<thead><tr>");
+    for (i, c) in cells.iter().enumerate() {
+        let class = if numeric.contains(&i) {
+            " class=\"num\""
+        } else {
+            ""
+        };
+        let _ = write!(out, "<th scope=\"col\"{class}>{c}</th>");
+    }
+    out.push_str("</tr></thead>\n");
+}
+
+/// The whole report: one self-contained HTML5 document for `data`, with the
+/// `charts` (from [`super::board_charts::charts`]) inline in their section.
+/// A chart of the report missing from `charts` is replaced by a note saying
+/// why ([`super::board_charts::reason`]).
+pub fn html(data: &BoardData, charts: &[Chart]) -> String {
+    let findings = executive_summary(data);
+    let mut out = String::with_capacity(256 * 1024);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"impasse {v}\">\n\
+         <title>Board report: {s}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        v = escape(&data.run.version),
+        s = escape(&data.scenario),
+    );
+    title_block(&mut out, data);
+    summary_section(&mut out, data, &findings);
+    charts_section(&mut out, data, charts);
+    strategies_section(&mut out, data);
+    sensitivity_section(&mut out, data);
+    assumptions_section(&mut out, data);
+    methodology_section(&mut out, data);
+    let _ = write!(
+        out,
+        "<footer><p>Generated by impasse {v} from scenario {s}: {p} simulated worlds, seed {seed}. \
+         The same command, scenario and seed give the same numbers on any computer.</p></footer>\n\
+         </main>\n</body>\n</html>\n",
+        v = escape(&data.run.version),
+        s = escape(&data.scenario),
+        p = count(data.run.paths as f64),
+        seed = data.run.seed,
+    );
+    out
+}
+
+/// Paths per supporting analysis (tornado, threshold, timing, runner-up).
+fn analysis_paths(data: &BoardData) -> Option<u64> {
+    data.tornado
+        .as_ref()
+        .map(|t| t.paths)
+        .or(data.versus_runner_up.as_ref().map(|c| c.paths))
+        .or(data.timing.as_ref().map(|t| t.paths))
+        .or(data.threshold.as_ref().map(|t| t.paths))
+}
+
+fn title_block(out: &mut String, data: &BoardData) {
+    out.push_str("<header>\n<p class=\"eyebrow\">Board report \u{b7} contract renewal</p>\n");
+    let _ = writeln!(out, "<h1>{}</h1>", escape(&data.scenario));
+    if !data.description.trim().is_empty() {
+        let _ = writeln!(out, "<p class=\"lede\">{}</p>", escape(&data.description));
+    }
+    out.push_str("<dl class=\"meta\">\n");
+    let mut item = |k: &str, v: String| {
+        let _ = writeln!(out, "<div><dt>{k}</dt><dd>{v}</dd></div>");
+    };
+    item("Strategies", data.run.strategies.len().to_string());
+    item("Simulated worlds", count(data.run.paths as f64));
+    if let Some(n) = analysis_paths(data) {
+        item("Worlds per analysis", count(n as f64));
+    }
+    item("Horizon", format!("{} weeks", data.run.horizon_weeks));
+    item("Seed", data.run.seed.to_string());
+    item("Version", format!("impasse {}", escape(&data.run.version)));
+    out.push_str("</dl>\n");
+    out.push_str(
+        "<nav class=\"contents\" aria-label=\"Contents\"><a href=\"#summary\">Summary</a>\
+         <a href=\"#charts\">Charts</a><a href=\"#strategies\">Strategies</a>\
+         <a href=\"#sensitivity\">What could change it</a><a href=\"#assumptions\">Assumptions</a>\
+         <a href=\"#methodology\">Methodology</a></nav>\n</header>\n",
+    );
+}
+
+fn summary_section(out: &mut String, data: &BoardData, findings: &[Finding]) {
+    out.push_str("<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Executive summary</h2>\n");
+    let rec = strategy(data, &data.recommended);
+    out.push_str("<div class=\"recommendation\" role=\"note\" aria-label=\"Recommendation\">\n<p class=\"label\">Recommendation</p>\n");
+    let _ = writeln!(out, "<p class=\"name\">{}</p>", escape(&data.recommended));
+    if let Some(first) = findings.first() {
+        let _ = writeln!(
+            out,
+            "<p class=\"headline\">{}</p>\n<p class=\"detail\">{}</p>",
+            escape(&first.headline),
+            escape(&first.detail)
+        );
+    }
+    out.push_str("<dl class=\"kpis\">\n");
+    let mut kpi = |label: &str, value: String, note: String| {
+        let note = if note.is_empty() {
+            String::new()
+        } else {
+            format!("<small>{}</small>", escape(&note))
+        };
+        let _ = writeln!(
+            out,
+            "<div><dt>{}</dt><dd>{}{note}</dd></div>",
+            escape(label),
+            escape(&value)
+        );
+    };
+    if let Some(s) = rec {
+        kpi(
+            "Expected revenue",
+            money(s.revenue.mean),
+            format!("over {} weeks after expiry", data.run.horizon_weeks),
+        );
+    }
+    let gain = data
+        .versus_baseline
+        .as_ref()
+        .filter(|_| data.recommended != data.baseline)
+        .and_then(|c| {
+            c.metrics
+                .iter()
+                .find(|m| m.metric == "revenue")
+                .map(|m| (c, m))
+        });
+    match gain {
+        Some((c, m)) => {
+            let d = summary::money_decimals(m.diff_mean);
+            kpi(
+                &format!("Gain over {}", data.baseline),
+                format!("+{}", summary::money_with(m.diff_mean, d))
+                    .replace("+\u{2212}", "\u{2212}"),
+                format!(
+                    "95% interval {} to {}",
+                    summary::money_with(m.diff_ci95.0, d),
+                    summary::money_with(m.diff_ci95.1, d)
+                ),
+            );
+            kpi(
+                &format!("Better than {}", data.baseline),
+                percent(c.p_a_better),
+                "of simulated worlds".into(),
+            );
+        }
+        None => {
+            kpi(
+                "Gain over baseline",
+                "\u{2013}".into(),
+                "it is the baseline".into(),
+            );
+            if let Some(s) = rec {
+                kpi(
+                    "Worst 5% average",
+                    money(s.revenue.cvar5),
+                    "average of the worst 5% of worlds".into(),
+                );
+            }
+        }
+    }
+    if let Some(s) = rec {
+        let note = if s.p_out_of_network > 0.0 {
+            format!(
+                "{} patient-weeks without access on average",
+                count(s.patient_weeks_out_of_network.mean)
+            )
+        } else {
+            "never in the simulated worlds".into()
+        };
+        kpi("Out of network", percent(s.p_out_of_network), note);
+    }
+    out.push_str("</dl>\n</div>\n<ol class=\"findings\">\n");
+    for f in findings.iter().filter(|f| f.topic != Topic::Recommendation) {
+        let _ = writeln!(
+            out,
+            "<li><p class=\"topic\">{}</p><div><p class=\"headline\">{}</p><p class=\"detail\">{}</p></div></li>",
+            escape(f.topic.label()),
+            escape(&f.headline),
+            escape(&f.detail)
+        );
+    }
+    out.push_str("</ol>\n</section>\n");
+}
+
+fn charts_section(out: &mut String, data: &BoardData, charts: &[Chart]) {
+    out.push_str("<section id=\"charts\" class=\"page\" aria-labelledby=\"charts-h\">\n<h2 id=\"charts-h\">Charts</h2>\n");
+    out.push_str("<p class=\"aside\">Money is net present revenue from this payer's members over the contract horizon, in millions of dollars ($M). Weeks count from contract expiry (week 0); week \u{2212}20 is twenty weeks before it.</p>\n");
+    let mut number = 0;
+    let mut ids: Vec<&str> = CHART_IDS.to_vec();
+    for c in charts {
+        if !ids.contains(&c.id.as_str()) {
+            ids.push(&c.id);
+        }
+    }
+    for id in ids {
+        match charts.iter().find(|c| c.id == id) {
+            Some(c) => {
+                number += 1;
+                let _ = write!(
+                    out,
+                    "<figure class=\"chart\" id=\"{id}\">\n{svg}<figcaption><b>Figure {number}. {title}</b> {cap}</figcaption>\n</figure>\n",
+                    id = escape(id),
+                    svg = c.svg.trim_end(),
+                    title = escape(&sentence(&c.title)),
+                    cap = escape(caption(id)),
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "<div class=\"missing\" id=\"{id}\" role=\"note\"><p><b>{title}: not shown.</b> {why}</p></div>",
+                    id = escape(id),
+                    title = escape(&title(data, id)),
+                    why = escape(&reason(data, id)),
+                );
+            }
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+fn strategies_section(out: &mut String, data: &BoardData) {
+    out.push_str("<section id=\"strategies\" class=\"page\" aria-labelledby=\"strategies-h\">\n<h2 id=\"strategies-h\">Strategies</h2>\n");
+    let _ = writeln!(
+        out,
+        "<p>Every strategy was played on the same {} simulated worlds (seed {}). Money in $M of net present revenue over the {} weeks after expiry; ranked by expected revenue.</p>",
+        count(data.run.paths as f64),
+        data.run.seed,
+        data.run.horizon_weeks
+    );
+    out.push_str("<div class=\"wide\"><table>\n<caption>Strategies ranked by expected net present revenue ($M)</caption>\n");
+    head(
+        out,
+        &[
+            "#",
+            "Strategy",
+            "Expected",
+            "\u{b1} (95%)",
+            "P5",
+            "P95",
+            "Worst 5% avg",
+            "Uplift",
+            "Deal before expiry",
+            "Out of network",
+            "Patient-weeks out",
+            "Switched",
+        ],
+        &[0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+    );
+    out.push_str("<tbody>\n");
+    for (rank, name) in data.ranking.iter().enumerate() {
+        let Some(s) = strategy(data, name) else {
+            continue;
+        };
+        let rec = *name == data.recommended;
+        let half = 1.959963984540054 * s.revenue.mcse;
+        let mut tags = String::new();
+        if rec {
+            tags += "<br><span class=\"tag first\">recommended</span>";
+        }
+        if *name == data.baseline {
+            tags += if rec {
+                "<span class=\"tag\">baseline</span>"
+            } else {
+                "<br><span class=\"tag first\">baseline</span>"
+            };
+        }
+        let _ = writeln!(
+            out,
+            "<tr{cls}><td class=\"num\">{r}</td><th scope=\"row\" class=\"name\">{n}{tags}</th><td class=\"num\">{mean}</td><td class=\"num\">{half}</td><td class=\"num\">{p5}</td><td class=\"num\">{p95}</td><td class=\"num\">{cvar}</td><td class=\"num\">{up}</td><td class=\"num\">{deal}</td><td class=\"num\">{oon}</td><td class=\"num\">{pw}</td><td class=\"num\">{sw}</td></tr>",
+            cls = if rec { " class=\"recommended\"" } else { "" },
+            r = rank + 1,
+            n = escape(name),
+            mean = m2(s.revenue.mean),
+            half = m2(half),
+            p5 = m2(s.revenue.p5),
+            p95 = m2(s.revenue.p95),
+            cvar = m2(s.revenue.cvar5),
+            up = if s.uplift.mean.is_finite() {
+                format!("{:.2}%", s.uplift.mean * 100.0)
+            } else {
+                "\u{2013}".into()
+            },
+            deal = pct1(s.p_deal_before_expiry),
+            oon = pct1(s.p_out_of_network),
+            pw = cnt(s.patient_weeks_out_of_network.mean),
+            sw = cnt(s.patients_switched.mean),
+        );
+    }
+    out.push_str("</tbody>\n</table></div>\n");
+    out.push_str("<p class=\"aside\"><b>Expected</b>: mean over the simulated worlds; <b>\u{b1} (95%)</b>: half-width of its 95% interval (Monte Carlo error). <b>P5, P95</b>: one world in twenty earns less than P5, one in twenty more than P95. <b>Worst 5% avg</b>: the average of the worst 5% of outcomes (CVaR5), the downside. <b>Uplift</b>: the new contract's average rate increase. <b>Patient-weeks out</b>: patients without in-network access times weeks, on average over all worlds, net of continuity-of-care protection. <b>Switched</b>: patients who moved to another provider for good.</p>\n");
+
+    out.push_str("<h3>The strategies</h3>\n<dl class=\"strategies\">\n");
+    for name in &data.ranking {
+        if let Some(s) = strategy(data, name) {
+            let _ = writeln!(
+                out,
+                "<div><dt>{}</dt><dd>{}</dd></div>",
+                escape(&s.name),
+                if s.description.trim().is_empty() {
+                    "(no description)".into()
+                } else {
+                    escape(&s.description)
+                }
+            );
+        }
+    }
+    out.push_str("</dl>\n");
+
+    let _ = writeln!(
+        out,
+        "<h3>Against the baseline, {}</h3>",
+        escape(&quoted(&data.baseline))
+    );
+    if data.run.comparisons.is_empty() {
+        out.push_str("<p>There is no other strategy to compare with the baseline.</p>\n");
+        out.push_str("</section>\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<p>Each strategy minus the baseline on the same worlds (paired differences, common random numbers): the 95% interval is for the mean difference, and <b>better</b> and <b>worse</b> are the shares of worlds in which the strategy earns strictly more or less than {}.</p>",
+        escape(&quoted(&data.baseline))
+    );
+    out.push_str("<div class=\"wide\"><table>\n");
+    let _ = writeln!(
+        out,
+        "<caption>Difference with {} on the same worlds ($M, patient-weeks)</caption>",
+        escape(&quoted(&data.baseline))
+    );
+    head(
+        out,
+        &[
+            "Strategy",
+            "Revenue difference",
+            "95% interval",
+            "Better",
+            "Worse",
+            "Margin difference",
+            "Patient-weeks difference",
+        ],
+        &[1, 2, 3, 4, 5, 6],
+    );
+    out.push_str("<tbody>\n");
+    let order = |name: &str| {
+        data.ranking
+            .iter()
+            .position(|n| n == name)
+            .unwrap_or(usize::MAX)
+    };
+    let mut comps: Vec<_> = data.run.comparisons.iter().collect();
+    comps.sort_by_key(|c| order(&c.strategy));
+    for c in comps {
+        let rec = c.strategy == data.recommended;
+        let _ = writeln!(
+            out,
+            "<tr{cls}><th scope=\"row\" class=\"name\">{n}</th><td class=\"num\">{d}</td><td class=\"num\">{lo} to {hi}</td><td class=\"num\">{b}</td><td class=\"num\">{w}</td><td class=\"num\">{m}</td><td class=\"num\">{pw}</td></tr>",
+            cls = if rec { " class=\"recommended\"" } else { "" },
+            n = escape(&c.strategy),
+            d = signed_m2(c.revenue_diff.mean),
+            lo = signed_m2(c.revenue_diff.ci95.0),
+            hi = signed_m2(c.revenue_diff.ci95.1),
+            b = pct1(c.p_better),
+            w = pct1(c.p_worse),
+            m = signed_m2(c.margin_diff.mean),
+            pw = signed_cnt(c.patient_weeks_diff.mean),
+        );
+    }
+    out.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+/// How one end of a tornado bar was chosen, for the table.
+fn end_label(t: &TornadoReport, kind: InputKind, high: bool, clamped: bool) -> String {
+    let base = match kind {
+        InputKind::Uncertain => {
+            let q = if high {
+                t.high_quantile
+            } else {
+                t.low_quantile
+            };
+            format!("P{}", (q * 100.0).round())
+        }
+        InputKind::Fixed => {
+            let p = (t.fixed_swing * 100.0).round();
+            if high {
+                format!("+{p}%")
+            } else {
+                format!("\u{2212}{p}%")
+            }
+        }
+    };
+    if clamped {
+        format!("{base}, clamped")
+    } else {
+        base
+    }
+}
+
+fn sensitivity_section(out: &mut String, data: &BoardData) {
+    out.push_str("<section id=\"sensitivity\" class=\"page\" aria-labelledby=\"sensitivity-h\">\n<h2 id=\"sensitivity-h\">What could change the decision</h2>\n");
+    match &data.tornado {
+        None => {
+            out.push_str("<p>The scenario has a single strategy, so there is no choice between strategies to test.</p>\n");
+        }
+        Some(t) => tornado_words(out, data, t),
+    }
+    threshold_words(out, data);
+    timing_words(out, data);
+    out.push_str("</section>\n");
+}
+
+fn tornado_words(out: &mut String, data: &BoardData, t: &TornadoReport) {
+    let (a, b) = match t.strategies.as_slice() {
+        [a, b, ..] => (a.clone(), b.clone()),
+        [a] => (a.clone(), String::new()),
+        [] => (data.recommended.clone(), String::new()),
+    };
+    out.push_str("<h3>Which inputs move the choice</h3>\n");
+    let _ = writeln!(
+        out,
+        "<p>The expected revenue difference {qa} minus {qb} is {base} as the scenario is written (\u{b1}{half} at 95%, on {n} worlds). Each uncertain input was pinned at its {lo}th and {hi}th percentile, and each fixed input moved by \u{2212}{fs}% and +{fs}%, one at a time, the others as written; the same worlds were replayed each time. Inputs are sorted by how much they move the difference (the swing).</p>",
+        qa = escape(&quoted(&a)),
+        qb = escape(&quoted(&b)),
+        base = escape(&money(t.base)),
+        half = escape(&money(1.959963984540054 * t.base_mcse)),
+        n = count(t.paths as f64),
+        lo = (t.low_quantile * 100.0).round(),
+        hi = (t.high_quantile * 100.0).round(),
+        fs = (t.fixed_swing * 100.0).round(),
+    );
+    let flipping = t.flipping();
+    if flipping.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p><b>No single input flips the sign of the difference</b> within these ranges: the recommendation holds across each of them.</p>"
+        );
+    } else {
+        let names: Vec<String> = flipping
+            .iter()
+            .map(|i| format!("<b>{}</b>", escape(i)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<p>Inputs that can flip the sign of the difference, and so the recommendation: {}.</p>",
+            names.join(", ")
+        );
+    }
+    let moving: Vec<_> = t.bars.iter().filter(|x| x.swing > 0.0).collect();
+    let still = t.bars.len() - moving.len();
+    out.push_str("<div class=\"wide\"><table>\n");
+    let _ = writeln!(
+        out,
+        "<caption>Tornado of {} minus {} ($M of expected revenue difference)</caption>",
+        escape(&quoted(&a)),
+        escape(&quoted(&b))
+    );
+    head(
+        out,
+        &[
+            "Input",
+            "As written",
+            "Low value",
+            "Difference at low",
+            "High value",
+            "Difference at high",
+            "Swing",
+            "Flips?",
+        ],
+        &[2, 3, 4, 5, 6, 7],
+    );
+    out.push_str("<tbody>\n");
+    for x in &moving {
+        let flips = match (x.flips, x.flip_significant) {
+            (Some(true), Some(false)) => "yes (within noise)",
+            (Some(true), _) => "yes",
+            _ => "no",
+        };
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\">{i}</th><td class=\"value\">{w}</td><td class=\"num\">{lv}<br><span class=\"aside\">{ll}</span></td><td class=\"num\">{ml}</td><td class=\"num\">{hv}<br><span class=\"aside\">{hl}</span></td><td class=\"num\">{mh}</td><td class=\"num\">{s}</td><td class=\"num\">{flips}</td></tr>",
+            i = breakable(&x.input),
+            w = escape(&x.as_written),
+            lv = escape(&summary::value(x.low)),
+            ll = escape(&end_label(t, x.kind, false, x.low_clamped)),
+            ml = signed_m2(x.metric_low),
+            hv = escape(&summary::value(x.high)),
+            hl = escape(&end_label(t, x.kind, true, x.high_clamped)),
+            mh = signed_m2(x.metric_high),
+            s = m2(x.swing),
+        );
+    }
+    out.push_str("</tbody>\n</table></div>\n");
+    let quiet: Vec<&str> = t
+        .bars
+        .iter()
+        .filter(|x| x.swing <= 0.0)
+        .map(|x| x.input.as_str())
+        .collect();
+    if still > 0 {
+        let _ = writeln!(
+            out,
+            "<p class=\"aside\">Varied, with no effect on the difference: {}.</p>",
+            escape(&quiet.join(", "))
+        );
+    }
+    if !t.not_varied.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"aside\">Not varied, being fixed at 0 (a percentage change cannot move them): {}.</p>",
+            escape(&t.not_varied.join(", "))
+        );
+    }
+}
+
+fn threshold_words(out: &mut String, data: &BoardData) {
+    let Some(t) = &data.threshold else {
+        return;
+    };
+    out.push_str("<h3>Break-even of the most important input</h3>\n");
+    let finding = executive_summary(data)
+        .into_iter()
+        .find(|f| f.topic == Topic::BreakEven);
+    if let Some(f) = finding {
+        let _ = writeln!(
+            out,
+            "<p><b>{}</b> {}</p>",
+            escape(&f.headline),
+            escape(&f.detail)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"aside\">Found by bisection on {n} worlds per evaluation ({runs} evaluations), each replaying the same worlds; the interval of the break-even is where the 95% bounds of the difference cross zero.</p>",
+        n = count(t.paths as f64),
+        runs = t.runs,
+    );
+    out.push_str("<div class=\"wide\"><table class=\"compact\">\n");
+    let _ = writeln!(
+        out,
+        "<caption>Revenue difference {} minus {} ($M) at the ends of the range{}</caption>",
+        escape(&quoted(&t.a)),
+        escape(&quoted(&t.b)),
+        if t.finding == Crossing::Crosses {
+            " and at the break-even"
+        } else {
+            ""
+        }
+    );
+    let first = format!("Value of {}", escape(&t.param));
+    head(out, &[&first, "Difference", "95% interval"], &[0, 1, 2]);
+    out.push_str("<tbody>\n");
+    let mut row = |label: String, d: Option<(f64, (f64, f64))>| {
+        let (diff, lo, hi) = match d {
+            Some((m, (lo, hi))) => (signed_m2(m), signed_m2(lo), signed_m2(hi)),
+            None => ("0.00".into(), "\u{2013}".into(), String::new()),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\" class=\"num\">{label}</th><td class=\"num\">{diff}</td><td class=\"num\">{lo}{sep}{hi}</td></tr>",
+            sep = if hi.is_empty() { "" } else { " to " }
+        );
+    };
+    row(
+        format!("{} (low end)", escape(&summary::value(t.at_low.x))),
+        Some((t.at_low.diff_mean, t.at_low.diff_ci95)),
+    );
+    if let Some(x) = t.crossing {
+        row(
+            format!(
+                "{} (break-even)",
+                escape(&summary::value_with(x, summary::value_decimals(x)))
+            ),
+            None,
+        );
+    }
+    row(
+        format!("{} (high end)", escape(&summary::value(t.at_high.x))),
+        Some((t.at_high.diff_mean, t.at_high.diff_ci95)),
+    );
+    out.push_str("</tbody>\n</table></div>\n");
+}
+
+fn timing_words(out: &mut String, data: &BoardData) {
+    let Some(t) = &data.timing else {
+        out.push_str("<h3>Escalation timing</h3>\n<p>No strategy escalates to the payer's executives, so there is no escalation week to time.</p>\n");
+        return;
+    };
+    out.push_str("<h3>Escalation timing</h3>\n");
+    if let Some(f) = executive_summary(data)
+        .into_iter()
+        .find(|f| f.topic == Topic::Timing)
+    {
+        let _ = writeln!(
+            out,
+            "<p><b>{}</b> {}</p>",
+            escape(&f.headline),
+            escape(&f.detail)
+        );
+    }
+    out.push_str("<div class=\"wide\"><table>\n");
+    let _ = writeln!(
+        out,
+        "<caption>{} escalating in each week ({} worlds each, $M)</caption>",
+        escape(&quoted(&t.strategy)),
+        count(t.paths as f64)
+    );
+    head(
+        out,
+        &[
+            "Escalation week",
+            "Expected revenue",
+            "95% interval",
+            "Against the best week",
+            "Out of network",
+            "Patient-weeks out",
+        ],
+        &[0, 1, 2, 3, 4, 5],
+    );
+    out.push_str("<tbody>\n");
+    // Consecutive weeks with the same results (the move has the same effect
+    // whichever of them it is made in) share a row.
+    // Compared as shown, so that no two adjacent rows read the same.
+    let shown = |w: &WeekPoint| {
+        (
+            m2(w.revenue_mean),
+            m2(w.revenue_ci95.0),
+            m2(w.revenue_ci95.1),
+            signed_m2(w.diff_vs_best_mean),
+            pct1(w.p_out_of_network),
+            cnt(w.patient_weeks_out_of_network_mean),
+        )
+    };
+    let same = |a: &WeekPoint, b: &WeekPoint| {
+        !a.is_best
+            && !b.is_best
+            && a.indistinguishable == b.indistinguishable
+            && shown(a) == shown(b)
+    };
+    let mut i = 0;
+    while i < t.weeks.len() {
+        let w = &t.weeks[i];
+        let mut j = i;
+        while j + 1 < t.weeks.len() && same(w, &t.weeks[j + 1]) {
+            j += 1;
+        }
+        let last = &t.weeks[j];
+        let weeks = if j > i {
+            format!(
+                "{} to {}",
+                summary::value(f64::from(w.week)),
+                summary::value(f64::from(last.week))
+            )
+        } else {
+            summary::value(f64::from(w.week))
+        };
+        i = j + 1;
+        let mark = if w.is_best {
+            " <span class=\"tag\">best</span>"
+        } else if w.indistinguishable {
+            " <span class=\"tag\">as good</span>"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<tr{cls}><th scope=\"row\" class=\"num\">{wk}{mark}</th><td class=\"num\">{m}</td><td class=\"num\">{lo} \u{2013} {hi}</td><td class=\"num\">{d}</td><td class=\"num\">{oon}</td><td class=\"num\">{pw}</td></tr>",
+            cls = if w.is_best {
+                " class=\"recommended\""
+            } else {
+                ""
+            },
+            wk = escape(&weeks),
+            m = m2(w.revenue_mean),
+            lo = m2(w.revenue_ci95.0),
+            hi = m2(w.revenue_ci95.1),
+            d = if w.is_best {
+                "\u{2013}".into()
+            } else {
+                signed_m2(w.diff_vs_best_mean)
+            },
+            oon = pct1(w.p_out_of_network),
+            pw = cnt(w.patient_weeks_out_of_network_mean),
+        );
+    }
+    let o = &t.on_impasse;
+    let _ = writeln!(
+        out,
+        "<tr><th scope=\"row\" class=\"num\">when talks stall</th><td class=\"num\">{m}</td><td class=\"num\">{lo} \u{2013} {hi}</td><td class=\"num\">{d}</td><td class=\"num\">{oon}</td><td class=\"num\">{pw}</td></tr>",
+        m = m2(o.revenue_mean),
+        lo = m2(o.revenue_ci95.0),
+        hi = m2(o.revenue_ci95.1),
+        d = signed_m2(o.diff_vs_best_mean),
+        oon = pct1(o.p_out_of_network),
+        pw = cnt(o.patient_weeks_out_of_network_mean),
+    );
+    out.push_str("</tbody>\n</table></div>\n");
+}
+
+fn assumptions_section(out: &mut String, data: &BoardData) {
+    out.push_str("<section id=\"assumptions\" class=\"page\" aria-labelledby=\"assumptions-h\">\n<h2 id=\"assumptions-h\">Assumptions</h2>\n");
+    let uncertain = data.assumptions.iter().filter(|a| a.uncertain).count();
+    let _ = writeln!(
+        out,
+        "<p>Every numeric input of the scenario ({} in all, {} of them uncertain), as written in the scenario file, with the note or source the file gives it. Uncertain inputs are drawn afresh in every simulated world from the distribution shown; rates are uplifts over today's rates (0.03 = +3%) and weeks count from contract expiry.</p>",
+        data.assumptions.len(),
+        uncertain
+    );
+    out.push_str("<div class=\"wide\"><table>\n<caption>Scenario inputs, their values or distributions, and their sources</caption>\n");
+    head(
+        out,
+        &["Input", "Value or distribution", "Mean", "Note and source"],
+        &[2],
+    );
+    out.push_str("<tbody>\n");
+    for a in &data.assumptions {
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\">{i}</th><td class=\"value\">{v}</td><td class=\"num\">{m}</td><td class=\"note\">{n}</td></tr>",
+            i = escape(&a.input),
+            v = escape(&a.value),
+            m = if a.uncertain {
+                escape(&summary::value(a.mean))
+            } else {
+                String::new()
+            },
+            n = if a.note.trim().is_empty() {
+                "\u{2013}".into()
+            } else {
+                escape(a.note.trim())
+            },
+        );
+    }
+    out.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+fn methodology_section(out: &mut String, data: &BoardData) {
+    out.push_str("<section id=\"methodology\" class=\"page method\" aria-labelledby=\"methodology-h\">\n<h2 id=\"methodology-h\">Methodology</h2>\n");
+    let analysis = analysis_paths(data)
+        .map(|n| {
+            format!(
+                " The supporting analyses (the comparison with the runner-up, the tornado, the break-even and the escalation timing) replay {} worlds per variant, with the same seed.",
+                count(n as f64)
+            )
+        })
+        .unwrap_or_default();
+    let _ = write!(
+        out,
+        "<p>impasse is a Monte Carlo simulation of the renewal of a commercial contract between a provider (hospital or physician group) and a payer (insurer). It plays each strategy over the contract timeline in many possible worlds; in each world every uncertain input is drawn from its distribution (see <a href=\"#assumptions\">Assumptions</a>), and the strategy's net present revenue, margin, out-of-network weeks and patient impact are recorded.</p>\n\
+<h3>The model in brief</h3>\n\
+<ul>\n\
+<li><b>Staff talks: alternating offers with time-dependent tactics.</b> Meetings are held at a fixed cadence until expiry. The payer's offer rises from its opening offer towards its reservation (the highest uplift its staff can grant), and the provider's ask falls from its opening ask towards its walk-away, each following the time-dependent tactic of Faratin, Sierra &amp; Jennings (1998): a firm (Boulware) side concedes little until the deadline, a conceder moves early. A deal is struck when an offer meets the other side's threshold.</li>\n\
+<li><b>Deadline effect.</b> Because the payer holds firm until late, deals bunch just before expiry, as observed in bargaining experiments (Roth, Murnighan &amp; Schoumaker 1988). An impasse is declared when the payer's offer stops moving for several weeks.</li>\n\
+<li><b>Escalation.</b> Going to the payer's executives (at once, in a given week, or when talks stall) succeeds with some probability, less if premature; engaged executives raise the payer's reservation and speed its concessions.</li>\n\
+<li><b>Notices and bluffs.</b> A notice of non-renewal, if believed, raises the payer's reservation. A notice from a provider not truly willing to go out of network is a bluff; if the payer calls it at expiry, the notice is withdrawn and the provider takes the last offer. Data preparation and putting non-rate items (denials, old claims, administrative burden) on the table can widen the zone of agreement.</li>\n\
+<li><b>Out of network, then Nash bargaining.</b> Without a deal at expiry, old terms roll over (evergreen contract) or, after a real notice, the provider goes out of network: revenue falls to the share of volume it keeps, patients lose in-network access and some switch provider each week, and pressure on the payer builds. When the payer returns to the table (a Weibull-distributed time), the deal splits the zone of agreement by the provider's bargaining weight (Nash bargaining; Horn &amp; Wolinsky 1988; Gowrisankaran, Nevo &amp; Town 2015).</li>\n\
+<li><b>Money and patients.</b> Revenue is discounted weekly to a net present value over the {h} weeks after expiry. Patient-weeks out of network count attributed patients without in-network access, net of continuity-of-care protection; switched patients are those who do not come back.</li>\n\
+</ul>\n\
+<h3>The numbers</h3>\n\
+<ul>\n\
+<li><b>Common random numbers.</b> Every strategy is played on the same {p} worlds (seed {seed}), so a difference between strategies is the effect of the strategy, not of luck. Comparisons are paired, world by world, and their 95% intervals are the mean difference \u{b1} 1.96 standard errors.{analysis}</li>\n\
+<li><b>Precision.</b> Means and their intervals are exact over the worlds run. Percentiles and the average of the worst 5% come from a streaming sketch accurate to within {qe} (relative) of the exact sample values.</li>\n\
+<li><b>What the model leaves out.</b> Escalation and notices never make the payer less generous beyond the premature-escalation penalty and a called bluff; the payer's staff reservation moves only through the moves above; out-of-network revenue is paid at today's rates.</li>\n\
+<li><b>Version.</b> impasse {v}. The same scenario, seed and version give the same numbers on any computer and any number of threads.</li>\n\
+</ul>\n\
+<h3>Reproduce this report</h3>\n\
+<p>One command, run with the scenario file used here:</p>\n<pre><code>{cmd}</code></pre>\n",
+        h = data.run.horizon_weeks,
+        p = count(data.run.paths as f64),
+        seed = data.run.seed,
+        qe = escape(&format!(
+            "{}%",
+            summary::value(data.run.quantile_relative_error * 100.0)
+        )),
+        v = escape(&data.run.version),
+        cmd = escape(&data.command),
+    );
+    out.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_covers_markup_and_quotes() {
+        assert_eq!(
+            escape("a<b&c>\"d\" 'e'"),
+            "a&lt;b&amp;c&gt;&quot;d&quot; &#39;e&#39;"
+        );
+        assert_eq!(escape("x\u{0}y"), "xy");
+    }
+
+    #[test]
+    fn table_numbers() {
+        assert_eq!(m2(230_483_814.0), "230.48");
+        assert_eq!(signed_m2(-692_038.0), "\u{2212}0.69");
+        assert_eq!(signed_m2(1_000.0), "0.00");
+        assert_eq!(signed_cnt(11_834.9), "+11,835");
+        assert_eq!(pct1(0.0363), "3.6%");
+        assert_eq!(cnt(f64::NAN), "\u{2013}");
+    }
+}
