@@ -292,6 +292,13 @@ fn sample_timelines(
             }
             let mut timeline = Timeline::default();
             play_observed(&sim.terms, &sim.plans[idx], &world, &mut timeline);
+            // Only the recommended strategy is known to go out of network on
+            // the second path; the baseline is shown on the same world.
+            let label = if idx == recommended {
+                label
+            } else {
+                "the same world"
+            };
             out.push(SampleTimeline {
                 title: format!("{}: {label} (path {path})", sim.plans[idx].name),
                 strategy: sim.plans[idx].name.clone(),

@@ -15,6 +15,8 @@ pub fn field_notes(text: &str) -> BTreeMap<String, String> {
     let mut table = String::new();
     let mut array_entry: Option<(String, Vec<(String, String)>)> = None;
     let mut pending: Vec<String> = Vec::new();
+    // A comment block above several keys (no blank line between) is shared.
+    let mut shared = String::new();
     let flush_entry = |entry: &mut Option<(String, Vec<(String, String)>)>,
                        notes: &mut BTreeMap<String, String>| {
         if let Some((table, fields)) = entry.take() {
@@ -34,6 +36,7 @@ pub fn field_notes(text: &str) -> BTreeMap<String, String> {
         let t = line.trim();
         if t.is_empty() {
             pending.clear();
+            shared.clear();
             continue;
         }
         if let Some(c) = t.strip_prefix('#') {
@@ -46,12 +49,14 @@ pub fn field_notes(text: &str) -> BTreeMap<String, String> {
             array_entry = Some((name.clone(), Vec::new()));
             table = name;
             pending.clear();
+            shared.clear();
             continue;
         }
         if let Some(inner) = t.strip_prefix('[') {
             flush_entry(&mut array_entry, &mut notes);
             table = inner.split(']').next().unwrap_or("").trim().to_string();
             pending.clear();
+            shared.clear();
             continue;
         }
         let Some((key, value)) = t.split_once('=') else {
@@ -59,17 +64,26 @@ pub fn field_notes(text: &str) -> BTreeMap<String, String> {
             continue;
         };
         let key = key.trim().trim_matches('"').to_string();
-        let mut note = pending.join(" ");
-        pending.clear();
-        if let Some(idx) = comment_start(value) {
-            let inline = value[idx + 1..].trim();
-            if !inline.is_empty() {
-                if !note.is_empty() {
-                    note.push(' ');
-                }
-                note.push_str(inline);
+        let inline = comment_start(value)
+            .map(|idx| value[idx + 1..].trim().to_string())
+            .unwrap_or_default();
+        let above = if pending.is_empty() {
+            // No comment of its own: share the block above the previous key.
+            if inline.is_empty() {
+                shared.clone()
+            } else {
+                String::new()
             }
-        }
+        } else {
+            shared = pending.join(" ");
+            shared.clone()
+        };
+        pending.clear();
+        let note = match (above.is_empty(), inline.is_empty()) {
+            (false, false) => format!("{above} {inline}"),
+            (false, true) => above,
+            _ => inline,
+        };
         match &mut array_entry {
             Some((_, fields)) => {
                 if key == "name" {
@@ -132,8 +146,6 @@ mod tests {
             .map(|(p, _)| p)
             .filter(|p| !notes.contains_key(p))
             .collect();
-        // Items carry their sources in the comment block above the item.
-        let missing: Vec<&String> = missing.iter().filter(|p| !p.starts_with("item.")).collect();
         assert!(missing.is_empty(), "inputs without a note: {missing:?}");
     }
 }
