@@ -17,7 +17,9 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::model::world::path_seed;
-use crate::model::{Outcome, Plan, Terms, World, WorldSampler, play};
+use crate::model::{
+    Outcome, Plan, Terms, World, WorldSampler, payer_powers, play, play_with_powers,
+};
 use crate::scenario::Scenario;
 
 pub use summary::{Distribution, PairSummary, RunSummary, StrategySummary};
@@ -75,16 +77,28 @@ pub struct Simulation<'a> {
     pub terms: Terms,
     /// One plan per strategy, in scenario order.
     pub plans: Vec<Plan>,
+    /// For each plan, the first plan with the same meeting calendar (whose
+    /// payer powers it reuses on each path).
+    calendar_of: Vec<usize>,
     sampler: WorldSampler,
 }
 
 impl<'a> Simulation<'a> {
     /// Prepare a (validated) scenario.
     pub fn new(scenario: &'a Scenario) -> Self {
+        let plans = Plan::all(scenario);
+        let calendar_of = (0..plans.len())
+            .map(|i| {
+                (0..=i)
+                    .find(|&j| plans[j].same_calendar(&plans[i]))
+                    .unwrap_or(i)
+            })
+            .collect();
         Simulation {
             scenario,
             terms: Terms::new(scenario),
-            plans: Plan::all(scenario),
+            plans,
+            calendar_of,
             sampler: WorldSampler::new(scenario),
         }
     }
@@ -131,11 +145,19 @@ impl<'a> Simulation<'a> {
         let mut world = World::default();
         let mut outcomes =
             vec![play(&self.terms, &self.plans[0], &self.world(seed, 0)); self.plans.len()];
+        // The payer's t_k^e per calendar, shared by the strategies that meet
+        // on the same weeks: one exp per meeting per calendar, not per strategy.
+        let mut powers: Vec<Vec<f64>> = vec![Vec::new(); self.plans.len()];
         for index in range {
             self.sampler
                 .fill(self.scenario, path_seed(seed, index), &mut world);
-            for (o, plan) in outcomes.iter_mut().zip(&self.plans) {
-                *o = play(&self.terms, plan, &world);
+            for (i, plan) in self.plans.iter().enumerate() {
+                if self.calendar_of[i] == i {
+                    payer_powers(plan, &world, &mut powers[i]);
+                }
+            }
+            for (i, (o, plan)) in outcomes.iter_mut().zip(&self.plans).enumerate() {
+                *o = play_with_powers(&self.terms, plan, &world, &powers[self.calendar_of[i]]);
             }
             summary.push(&outcomes);
         }

@@ -133,8 +133,14 @@ impl PayerPosition {
     /// reservation below it.
     #[inline]
     pub fn threshold(&self, ln_t: f64) -> f64 {
+        self.threshold_at_power((self.exponent * ln_t).exp())
+    }
+
+    /// The threshold given `t^e` already computed.
+    #[inline]
+    pub fn threshold_at_power(&self, power: f64) -> f64 {
         let room = (self.reservation - self.opening_offer).max(0.0);
-        self.opening_offer + room * (self.exponent * ln_t).exp()
+        self.opening_offer + room * power
     }
 }
 

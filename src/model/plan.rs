@@ -76,6 +76,18 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Whether two plans meet on the same weeks (and so share `t_k`).
+    pub fn same_calendar(&self, other: &Plan) -> bool {
+        self.meetings.len() == other.meetings.len()
+            && self
+                .meetings
+                .iter()
+                .zip(&other.meetings)
+                .all(|(a, b)| a.week == b.week && a.ln_t == b.ln_t)
+    }
+}
+
+impl Plan {
     /// Prepare strategy `st` under the scenario's terms.
     pub fn new(st: &Strategy, terms: &Terms) -> Self {
         let lead = st.lead_weeks as i32;

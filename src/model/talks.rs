@@ -41,10 +41,15 @@ pub struct TalksResult {
 }
 
 /// Play the staff talks of `plan` on `world`.
+///
+/// `powers`, when given, holds `t_k^e` for this plan's calendar and the
+/// world's payer exponent `e` (shared by every strategy with the same
+/// calendar on a path); it is used while the payer's exponent is unchanged.
 pub fn staff_talks<O: Observer>(
     terms: &Terms,
     plan: &Plan,
     world: &World,
+    powers: Option<&[f64]>,
     obs: &mut O,
 ) -> TalksResult {
     let mut payer = PayerPosition::opening(world, plan);
@@ -95,7 +100,10 @@ pub fn staff_talks<O: Observer>(
         obs.effects(m.week, applied);
 
         // Payer's turn.
-        let payer_threshold = payer.threshold(m.ln_t);
+        let payer_threshold = match powers {
+            Some(p) if payer.exponent == world.payer_exponent => payer.threshold_at_power(p[k]),
+            _ => payer.threshold(m.ln_t),
+        };
         if let Some(a) = ask
             && a <= payer_threshold
         {
