@@ -382,14 +382,30 @@ pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
 pub fn simulate(scenario: &Scenario, sim: &SimArgs) -> Result<RunReport> {
     let budget = budget(sim)?;
     let simulation = Simulation::new(scenario);
-    let bar = progress_bar(budget.paths, sim.quiet);
-    let summary = simulation.run(
-        &budget.config(0, budget.paths),
-        &baseline_pairs(scenario),
-        &|n| bar.inc(n),
-    )?;
-    bar.finish_and_clear();
+    let summary = with_progress(budget.paths, sim.quiet, |progress| {
+        simulation.run(
+            &budget.config(0, budget.paths),
+            &baseline_pairs(scenario),
+            progress,
+        )
+    })?;
     Ok(RunReport::new(scenario, budget.seed, &summary))
+}
+
+/// Run `work` with a progress bar over `total` paths (hidden when quiet or
+/// off-terminal), cleared when it ends, successfully or not.
+fn with_progress<T, E>(
+    total: u64,
+    quiet: bool,
+    work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> Result<T, E>,
+) -> Result<T>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let bar = progress_bar(total, quiet);
+    let result = work(&|n| bar.inc(n));
+    bar.finish_and_clear();
+    Ok(result?)
 }
 
 /// Render an analysis result and send it where `--out` says.
@@ -414,11 +430,9 @@ pub fn execute(cli: Cli) -> Result<()> {
                 max_paths: args.max_paths,
             });
             let planned = precision.map_or(budget.paths, |p| p.max_paths);
-            let bar = progress_bar(planned, args.sim.quiet);
-            let report = compare(&scenario, &args.a, &args.b, &budget, precision, &|n| {
-                bar.inc(n)
+            let report = with_progress(planned, args.sim.quiet, |progress| {
+                compare(&scenario, &args.a, &args.b, &budget, precision, progress)
             })?;
-            bar.finish_and_clear();
             deliver(&report, &args.output)
         }
         Command::Sweep(args) => {
@@ -436,9 +450,9 @@ pub fn execute(cli: Cli) -> Result<()> {
                 (None, _, _) => None,
             };
             let runs = sweep::planned_runs(&axis, axis2.as_ref()) as u64;
-            let bar = progress_bar(runs * budget.paths, args.sim.quiet);
-            let report = sweep::sweep(&scenario, &axis, axis2.as_ref(), &budget, &|n| bar.inc(n))?;
-            bar.finish_and_clear();
+            let report = with_progress(runs * budget.paths, args.sim.quiet, |progress| {
+                sweep::sweep(&scenario, &axis, axis2.as_ref(), &budget, progress)
+            })?;
             deliver(&report, &args.output)
         }
         Command::Tornado(args) => {
@@ -453,9 +467,9 @@ pub fn execute(cli: Cli) -> Result<()> {
             };
             let options = TornadoOptions::new(target, args.metric);
             let runs = tornado::planned_runs(&scenario, &options) as u64;
-            let bar = progress_bar(runs * budget.paths, args.sim.quiet);
-            let report = tornado::tornado(&scenario, &options, &budget, &|n| bar.inc(n))?;
-            bar.finish_and_clear();
+            let report = with_progress(runs * budget.paths, args.sim.quiet, |progress| {
+                tornado::tornado(&scenario, &options, &budget, progress)
+            })?;
             deliver(&report, &args.output)
         }
         Command::Threshold(args) => {
@@ -473,9 +487,9 @@ pub fn execute(cli: Cli) -> Result<()> {
                 range,
             };
             let runs = threshold::planned_runs() as u64;
-            let bar = progress_bar(runs * budget.paths, args.sim.quiet);
-            let report = threshold::threshold(&scenario, &options, &budget, &|n| bar.inc(n))?;
-            bar.finish_and_clear();
+            let report = with_progress(runs * budget.paths, args.sim.quiet, |progress| {
+                threshold::threshold(&scenario, &options, &budget, progress)
+            })?;
             deliver(&report, &args.output)
         }
         Command::Timing(args) => {
@@ -489,9 +503,9 @@ pub fn execute(cli: Cli) -> Result<()> {
                 notice: args.notice,
             };
             let runs = timing::planned_runs() as u64;
-            let bar = progress_bar(runs * budget.paths, args.sim.quiet);
-            let report = timing::timing(&scenario, &options, &budget, &|n| bar.inc(n))?;
-            bar.finish_and_clear();
+            let report = with_progress(runs * budget.paths, args.sim.quiet, |progress| {
+                timing::timing(&scenario, &options, &budget, progress)
+            })?;
             deliver(&report, &args.output)
         }
         Command::Report(args) => {
@@ -534,15 +548,16 @@ pub fn execute(cli: Cli) -> Result<()> {
                 run: budget,
                 analysis_paths: args.analysis_paths,
             };
-            let bar = progress_bar(board_budget.planned_paths(&scenario), args.sim.quiet);
-            let data = board::gather(
-                &scenario,
-                &source,
-                &report_command(&args),
-                &board_budget,
-                &|n| bar.inc(n),
-            )?;
-            bar.finish_and_clear();
+            let total = board_budget.planned_paths(&scenario);
+            let data = with_progress(total, args.sim.quiet, |progress| {
+                board::gather(
+                    &scenario,
+                    &source,
+                    &report_command(&args),
+                    &board_budget,
+                    progress,
+                )
+            })?;
             // Everything is rendered before anything is written, so a failure
             // leaves no partial output.
             let charts = board_charts::charts(&data);

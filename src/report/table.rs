@@ -36,13 +36,9 @@ pub fn percent(x: f64) -> String {
     }
 }
 
-/// A count with thousands separators.
-pub fn count(x: f64) -> String {
-    if !x.is_finite() {
-        return "-".into();
-    }
-    let n = x.round() as i64;
-    let digits = n.unsigned_abs().to_string();
+/// The digits of `n` grouped by thousands, without a sign: `1,234,567`.
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -50,6 +46,16 @@ pub fn count(x: f64) -> String {
         }
         out.push(c);
     }
+    out
+}
+
+/// A count with thousands separators.
+pub fn count(x: f64) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    let n = x.round() as i64;
+    let out = group_digits(n.unsigned_abs());
     if n < 0 { format!("-{out}") } else { out }
 }
 

@@ -267,14 +267,7 @@ pub fn thousands(x: f64) -> String {
         return "–".into();
     }
     let n = x.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let out = crate::report::table::group_digits(n.unsigned_abs());
     if n < 0 { format!("−{out}") } else { out }
 }
 
