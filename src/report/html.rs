@@ -24,21 +24,10 @@ use crate::report::StrategyReport;
 use super::board_charts::{CHART_IDS, Chart, caption, reason, title};
 use super::summary::{self, Finding, Topic, count, executive_summary, money, percent, quoted};
 
-/// Escape text for HTML content and attribute values.
+/// Escape text for HTML content and attribute values: the same rules as the
+/// charts' XML escaping (HTML folds the line breaks it turns into spaces anyway).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    super::charts::esc(s)
 }
 
 const STYLE: &str = r#"

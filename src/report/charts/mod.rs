@@ -40,6 +40,7 @@ pub use comparison::{
     PatientAccess, RevenueCdf, StrategyEstimate, patient_access, revenue_distribution,
     strategy_comparison,
 };
+pub use svg::esc;
 pub use timelines::{TimelinePanel, timelines};
 pub use timing::{DealTiming, EscalationTiming, TimingPoint, deal_timing, escalation_timing};
 pub use tornado::{Tornado, TornadoBar, tornado};
