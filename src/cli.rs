@@ -419,8 +419,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Run(args) => {
             let scenario = load(args.file.as_deref(), &args.set)?;
             let report = simulate(&scenario, &args.sim)?;
-            let bytes = args.output.format.exporter().serialize(&report)?;
-            emit(args.output.out.as_deref(), &bytes)
+            deliver(&report, &args.output)
         }
         Command::Compare(args) => {
             let scenario = load(Some(&args.file), &args.set)?;

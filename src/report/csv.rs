@@ -3,11 +3,7 @@
 //! and the comparison with the baseline (empty on the baseline's own row).
 //! The deal-week histogram is in the JSON only.
 
-use super::{Exporter, RunReport};
-
-/// Writes one CSV row per strategy.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct CsvExporter;
+use super::RunReport;
 
 /// Column names, in order.
 pub const COLUMNS: &[&str] = &[
@@ -51,10 +47,10 @@ fn num(x: f64) -> String {
     }
 }
 
-impl Exporter for CsvExporter {
-    fn serialize(&self, report: &RunReport) -> anyhow::Result<Vec<u8>> {
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        w.write_record(COLUMNS)?;
+/// The header and one row per strategy (scenario order).
+pub fn run_csv(report: &RunReport) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut rows = Vec::new();
+    {
         for s in &report.strategies {
             let mut row = vec![s.name.clone()];
             for m in [&s.revenue, &s.margin] {
@@ -92,8 +88,8 @@ impl Exporter for CsvExporter {
                 }
                 None => row.extend(std::iter::repeat_n(String::new(), 5)),
             }
-            w.write_record(&row)?;
+            rows.push(row);
         }
-        Ok(w.into_inner()?)
     }
+    (COLUMNS.iter().map(|c| c.to_string()).collect(), rows)
 }

@@ -2,13 +2,14 @@
 //! exporter per output format (table, CSV, JSON). Reports only read
 //! summaries; they never simulate.
 //!
-//! Adding a format means adding one file with one [`Exporter`].
+//! Every result (a run, a comparison, a sweep, ...) implements [`Output`]
+//! (a table and CSV rows; JSON comes from its serde form), and [`render`]
+//! turns it into the bytes of the chosen [`Format`].
 
 pub mod board_charts;
 pub mod charts;
 pub mod csv;
 pub mod html;
-pub mod json;
 pub mod summary;
 pub mod table;
 pub mod xlsx;
@@ -262,31 +263,23 @@ impl RunReport {
     }
 }
 
-/// Turns a report into the bytes of one output format.
-pub trait Exporter {
-    /// Serialize the report.
-    fn serialize(&self, report: &RunReport) -> anyhow::Result<Vec<u8>>;
-}
-
-/// The output formats of `impasse run`.
+/// The output formats of every command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// A human-readable table.
     Table,
-    /// One CSV row per strategy.
+    /// CSV rows.
     Csv,
-    /// The full report as JSON.
+    /// The full result as JSON.
     Json,
 }
 
-impl Format {
-    /// The exporter for this format.
-    pub fn exporter(self) -> Box<dyn Exporter> {
-        match self {
-            Format::Table => Box::new(table::TableExporter),
-            Format::Csv => Box::new(csv::CsvExporter),
-            Format::Json => Box::new(json::JsonExporter),
-        }
+impl Output for RunReport {
+    fn table(&self) -> String {
+        table::run_table(self)
+    }
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        csv::run_csv(self)
     }
 }
 

@@ -3,11 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Exporter, RunReport};
-
-/// Writes the ranked table and the comparisons.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TableExporter;
+use super::RunReport;
 
 /// Dollars as millions with two decimals.
 pub fn millions(x: f64) -> String {
@@ -93,8 +89,13 @@ pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-impl Exporter for TableExporter {
-    fn serialize(&self, r: &RunReport) -> anyhow::Result<Vec<u8>> {
+/// The ranked table of a run, then each strategy against the baseline.
+pub fn run_table(r: &RunReport) -> String {
+    write_run_table(r).expect("formatting into a String cannot fail")
+}
+
+fn write_run_table(r: &RunReport) -> Result<String, std::fmt::Error> {
+    {
         let mut out = String::new();
         writeln!(
             out,
@@ -205,7 +206,7 @@ impl Exporter for TableExporter {
                 .collect();
             out += &columns(&header, &rows);
         }
-        Ok(out.into_bytes())
+        Ok(out)
     }
 }
 
