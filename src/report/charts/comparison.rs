@@ -6,7 +6,7 @@ use super::axis::{
 };
 use super::svg::{
     BLUE, Font, Frame, HEIGHT, INK, LegendItem, PLOT_BOTTOM, SKY, Svg, Swatch, VERMILLION, WIDTH,
-    extent, finite, legend, no_data, series_style, title_or,
+    extent, finite, legend, no_data, series_legend, series_style, title_or,
 };
 
 /// One strategy's expected net present revenue, for [`strategy_comparison`].
@@ -258,12 +258,7 @@ pub fn revenue_distribution(title: &str, cdfs: &[RevenueCdf]) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     let mut svg = Svg::new(WIDTH, HEIGHT, &title, &desc);
-    let items: Vec<LegendItem> = clean
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| LegendItem::new(*name, Swatch::series(series_style(i))))
-        .collect();
-    let legend_h = legend(&mut svg, &items, 20.0, 56.0, WIDTH - 20.0);
+    let legend_h = series_legend(&mut svg, clean.iter().map(|(name, _)| *name));
     let (lo, hi) =
         extent(clean.iter().flat_map(|(_, p)| p.iter().map(|q| q.0))).unwrap_or((0.0, 1.0));
     let x = nice_ticks(lo, hi, 9);

@@ -757,6 +757,16 @@ impl LegendItem {
     }
 }
 
+/// A legend of one line series per name, in the palette's order, across the
+/// top of a chart; returns its height.
+pub fn series_legend<'a>(svg: &mut Svg, names: impl Iterator<Item = &'a str>) -> f64 {
+    let items: Vec<LegendItem> = names
+        .enumerate()
+        .map(|(i, name)| LegendItem::new(name, Swatch::series(series_style(i))))
+        .collect();
+    legend(svg, &items, 20.0, 56.0, WIDTH - 20.0)
+}
+
 /// Lay a legend out in rows from (x, y) (the first row's middle), wrapping at
 /// `max_x`; returns the height used (0 when empty).
 pub fn legend(svg: &mut Svg, items: &[LegendItem], x: f64, y: f64, max_x: f64) -> f64 {

@@ -4,7 +4,7 @@ use super::axis::{Unit, fixed, format_value, money_decimals, nice_ticks, week_ti
 use super::svg::Marker;
 use super::svg::{
     BLUE, Font, Frame, HEIGHT, INK, LegendItem, PLOT_BOTTOM, SKY, Svg, Swatch, VERMILLION, WIDTH,
-    YELLOW, extent, legend, no_data, series_style, title_or,
+    YELLOW, extent, legend, no_data, series_legend, series_style, title_or,
 };
 
 /// Outline of the "indistinguishable from the best" strip.
@@ -414,12 +414,7 @@ pub fn deal_timing(title: &str, series: &[DealTiming]) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     let mut svg = Svg::new(WIDTH, HEIGHT, &title, &desc);
-    let items: Vec<LegendItem> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| LegendItem::new(*name, Swatch::series(series_style(i))))
-        .collect();
-    let legend_h = legend(&mut svg, &items, 20.0, 56.0, WIDTH - 20.0);
+    let legend_h = series_legend(&mut svg, lines.iter().map(|(name, _)| *name));
     let x = week_ticks(
         start as f64 - 0.5 * k as f64,
         (last as f64).max(0.0) + 0.5 * k as f64,
