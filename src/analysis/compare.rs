@@ -176,8 +176,8 @@ pub fn compare(
         MetricComparison::new(
             "p_out_of_network",
             "probability",
-            sa.out_of_network.p(),
-            sb.out_of_network.p(),
+            sa.first().out_of_network.p(),
+            sb.first().out_of_network.p(),
             &pair.out_of_network,
         ),
         MetricComparison::new(

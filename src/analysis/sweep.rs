@@ -312,7 +312,7 @@ pub fn sweep(
                 name: st.name.clone(),
                 revenue_mean: s.revenue.mean(),
                 revenue_mcse: s.revenue.mcse(),
-                p_out_of_network: s.out_of_network.p(),
+                p_out_of_network: s.first().out_of_network.p(),
             })
             .collect();
         let best = strategies

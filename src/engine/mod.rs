@@ -22,7 +22,7 @@ use crate::model::{
 };
 use crate::scenario::Scenario;
 
-pub use summary::{Distribution, PairSummary, RunSummary, StrategySummary};
+pub use summary::{Distribution, PairSummary, RenewalSummary, RunSummary, StrategySummary};
 
 /// Paths per chunk: the unit of work and of merging.
 pub const CHUNK: u64 = 1024;
@@ -131,7 +131,12 @@ impl<'a> Simulation<'a> {
 
     /// An empty summary shaped for this scenario.
     pub fn empty_summary(&self, pairs: &[(usize, usize)]) -> RunSummary {
-        RunSummary::new(self.plans.len(), self.earliest_week(), pairs)
+        RunSummary::new(
+            self.plans.len(),
+            self.earliest_week(),
+            self.terms.renewals,
+            pairs,
+        )
     }
 
     /// Summarise paths `range` (a sub-range of one chunk or more), serially.

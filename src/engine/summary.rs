@@ -2,7 +2,7 @@
 //! [`stats`](super::stats) accumulators: streaming, mergeable, and of a size
 //! that does not depend on the number of paths.
 
-use crate::model::Outcome;
+use crate::model::{Outcome, RenewalOutcome};
 
 use super::stats::{Histogram, Moments, Proportion, QuantileSketch};
 
@@ -45,14 +45,16 @@ impl Distribution {
     }
 }
 
-/// Everything recorded about one strategy.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StrategySummary {
-    /// Net present revenue.
-    pub revenue: Distribution,
-    /// Net present contribution margin.
-    pub margin: Distribution,
-    /// Uplift of the new contract, over paths that have one.
+/// What is recorded about one renewal of one strategy.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RenewalSummary {
+    /// Net present revenue in the renewal's window.
+    pub revenue: Moments,
+    /// Net present margin less costs in the window.
+    pub margin: Moments,
+    /// Present value of the costs of moves in the window.
+    pub costs: Moments,
+    /// Yearly uplift of the new contract, over paths that have one.
     pub uplift: Moments,
     /// Share of paths with a deal before expiry.
     pub deal_before_expiry: Proportion,
@@ -60,53 +62,43 @@ pub struct StrategySummary {
     pub uplift_if_deal_before_expiry: Moments,
     /// Deal week, over paths with a deal before expiry.
     pub deal_week_if_deal_before_expiry: Moments,
+    /// Share of paths where the old terms rolled over.
+    pub rolled_over: Proportion,
     /// Share of paths that went out of network.
     pub out_of_network: Proportion,
     /// Weeks out of network, over paths that went.
     pub oon_weeks_if_oon: Moments,
-    /// Patient-weeks without in-network access.
-    pub patient_weeks_out_of_network: Moments,
-    /// Patients who switched for good.
-    pub patients_switched: Moments,
+    /// Share of paths where a notice was sent.
+    pub notice_sent: Proportion,
+    /// Out of network, over paths where a notice was sent.
+    pub out_of_network_if_notice: Proportion,
+    /// Payer refused to talk, over paths where a notice was sent.
+    pub refused_to_talk_if_notice: Proportion,
     /// Share of paths where a bluff was called.
     pub bluff_called: Proportion,
+    /// Share of paths where the provider escalated.
+    pub escalated: Proportion,
     /// Share of paths where the executives engaged.
     pub exec_engaged: Proportion,
+    /// Share of paths where a refused escalation hardened the staff.
+    pub backlash: Proportion,
     /// Share of paths where staff talks reached an impasse.
     pub impasse: Proportion,
-    /// Yearly value of non-rate items won.
+    /// Impasse week, over paths with an impasse.
+    pub impasse_week_if_impasse: Moments,
+    /// Net yearly value of non-rate items won.
     pub nonrate_value: Moments,
-    /// Deals before expiry by week (relative to expiry).
-    pub deal_weeks: Histogram,
+    /// Patient-weeks without in-network access in the window.
+    pub patient_weeks_out_of_network: Moments,
 }
 
-impl StrategySummary {
-    /// An empty summary whose deal-week histogram covers `earliest_week..=-1`.
-    pub fn new(earliest_week: i32) -> Self {
-        StrategySummary {
-            revenue: Distribution::default(),
-            margin: Distribution::default(),
-            uplift: Moments::default(),
-            deal_before_expiry: Proportion::default(),
-            uplift_if_deal_before_expiry: Moments::default(),
-            deal_week_if_deal_before_expiry: Moments::default(),
-            out_of_network: Proportion::default(),
-            oon_weeks_if_oon: Moments::default(),
-            patient_weeks_out_of_network: Moments::default(),
-            patients_switched: Moments::default(),
-            bluff_called: Proportion::default(),
-            exec_engaged: Proportion::default(),
-            impasse: Proportion::default(),
-            nonrate_value: Moments::default(),
-            deal_weeks: Histogram::new(i64::from(earliest_week.min(-1)), -1),
-        }
-    }
-
-    /// Record one path's outcome.
+impl RenewalSummary {
+    /// Record one path's renewal.
     #[inline]
-    pub fn push(&mut self, o: &Outcome) {
+    pub fn push(&mut self, o: &RenewalOutcome) {
         self.revenue.push(o.revenue);
         self.margin.push(o.margin);
+        self.costs.push(o.costs);
         if o.uplift.is_finite() {
             self.uplift.push(o.uplift);
         }
@@ -115,42 +107,148 @@ impl StrategySummary {
             self.uplift_if_deal_before_expiry.push(o.uplift);
             if let Some(w) = o.deal_week {
                 self.deal_week_if_deal_before_expiry.push(f64::from(w));
-                self.deal_weeks.push(i64::from(w));
             }
         }
+        self.rolled_over.push(o.rolled_over);
         self.out_of_network.push(o.out_of_network);
         if o.out_of_network {
             self.oon_weeks_if_oon.push(f64::from(o.oon_weeks));
         }
+        self.notice_sent.push(o.notice_sent);
+        if o.notice_sent {
+            self.out_of_network_if_notice.push(o.out_of_network);
+            self.refused_to_talk_if_notice.push(o.refused_to_talk);
+        }
+        self.bluff_called.push(o.bluff_called);
+        self.escalated.push(o.escalations > 0);
+        self.exec_engaged.push(o.exec_engaged);
+        self.backlash.push(o.backlash);
+        self.impasse.push(o.impasse_week.is_some());
+        if let Some(w) = o.impasse_week {
+            self.impasse_week_if_impasse.push(f64::from(w));
+        }
+        self.nonrate_value.push(o.nonrate_value);
         self.patient_weeks_out_of_network
             .push(o.patient_weeks_out_of_network);
-        self.patients_switched.push(o.patients_switched);
-        self.bluff_called.push(o.bluff_called);
-        self.exec_engaged.push(o.exec_engaged);
-        self.impasse.push(o.impasse_week.is_some());
-        self.nonrate_value.push(o.nonrate_value);
     }
 
     /// Add another summary.
-    pub fn merge(&mut self, other: &StrategySummary) {
+    pub fn merge(&mut self, other: &RenewalSummary) {
         self.revenue.merge(&other.revenue);
         self.margin.merge(&other.margin);
+        self.costs.merge(&other.costs);
         self.uplift.merge(&other.uplift);
         self.deal_before_expiry.merge(&other.deal_before_expiry);
         self.uplift_if_deal_before_expiry
             .merge(&other.uplift_if_deal_before_expiry);
         self.deal_week_if_deal_before_expiry
             .merge(&other.deal_week_if_deal_before_expiry);
+        self.rolled_over.merge(&other.rolled_over);
         self.out_of_network.merge(&other.out_of_network);
         self.oon_weeks_if_oon.merge(&other.oon_weeks_if_oon);
+        self.notice_sent.merge(&other.notice_sent);
+        self.out_of_network_if_notice
+            .merge(&other.out_of_network_if_notice);
+        self.refused_to_talk_if_notice
+            .merge(&other.refused_to_talk_if_notice);
+        self.bluff_called.merge(&other.bluff_called);
+        self.escalated.merge(&other.escalated);
+        self.exec_engaged.merge(&other.exec_engaged);
+        self.backlash.merge(&other.backlash);
+        self.impasse.merge(&other.impasse);
+        self.impasse_week_if_impasse
+            .merge(&other.impasse_week_if_impasse);
+        self.nonrate_value.merge(&other.nonrate_value);
+        self.patient_weeks_out_of_network
+            .merge(&other.patient_weeks_out_of_network);
+    }
+}
+
+/// Everything recorded about one strategy: totals over the horizon, each
+/// renewal, and the deal weeks of this renewal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategySummary {
+    /// Net present revenue over the horizon.
+    pub revenue: Distribution,
+    /// Net present contribution margin less costs over the horizon.
+    pub margin: Distribution,
+    /// Present value of the costs of moves.
+    pub costs: Moments,
+    /// Patient-weeks without in-network access.
+    pub patient_weeks_out_of_network: Moments,
+    /// Patients who switched for good.
+    pub patients_switched: Moments,
+    /// Out of network at any renewal.
+    pub out_of_network_any: Proportion,
+    /// Each renewal (index 0: this one).
+    pub renewals: Vec<RenewalSummary>,
+    /// This renewal's deals before expiry by week (relative to expiry).
+    pub deal_weeks: Histogram,
+    /// This renewal's impasses by week.
+    pub impasse_weeks: Histogram,
+}
+
+impl StrategySummary {
+    /// An empty summary for `renewals` renewals whose histograms cover
+    /// `earliest_week..=-1`.
+    pub fn new(earliest_week: i32, renewals: usize) -> Self {
+        StrategySummary {
+            revenue: Distribution::default(),
+            margin: Distribution::default(),
+            costs: Moments::default(),
+            patient_weeks_out_of_network: Moments::default(),
+            patients_switched: Moments::default(),
+            out_of_network_any: Proportion::default(),
+            renewals: vec![RenewalSummary::default(); renewals.max(1)],
+            deal_weeks: Histogram::new(i64::from(earliest_week.min(-1)), -1),
+            impasse_weeks: Histogram::new(i64::from(earliest_week.min(-1)), -1),
+        }
+    }
+
+    /// This renewal's summary.
+    pub fn first(&self) -> &RenewalSummary {
+        &self.renewals[0]
+    }
+
+    /// Record one path's outcome.
+    #[inline]
+    pub fn push(&mut self, o: &Outcome) {
+        self.revenue.push(o.revenue);
+        self.margin.push(o.margin);
+        self.costs.push(o.costs);
+        self.patient_weeks_out_of_network
+            .push(o.patient_weeks_out_of_network);
+        self.patients_switched.push(o.patients_switched);
+        self.out_of_network_any
+            .push(o.played().iter().any(|r| r.out_of_network));
+        for (s, r) in self.renewals.iter_mut().zip(o.played()) {
+            s.push(r);
+        }
+        let first = o.first();
+        if first.deal_before_expiry
+            && let Some(w) = first.deal_week
+        {
+            self.deal_weeks.push(i64::from(w));
+        }
+        if let Some(w) = first.impasse_week {
+            self.impasse_weeks.push(i64::from(w));
+        }
+    }
+
+    /// Add another summary.
+    pub fn merge(&mut self, other: &StrategySummary) {
+        self.revenue.merge(&other.revenue);
+        self.margin.merge(&other.margin);
+        self.costs.merge(&other.costs);
         self.patient_weeks_out_of_network
             .merge(&other.patient_weeks_out_of_network);
         self.patients_switched.merge(&other.patients_switched);
-        self.bluff_called.merge(&other.bluff_called);
-        self.exec_engaged.merge(&other.exec_engaged);
-        self.impasse.merge(&other.impasse);
-        self.nonrate_value.merge(&other.nonrate_value);
+        self.out_of_network_any.merge(&other.out_of_network_any);
+        for (s, o) in self.renewals.iter_mut().zip(&other.renewals) {
+            s.merge(o);
+        }
         self.deal_weeks.merge(&other.deal_weeks);
+        self.impasse_weeks.merge(&other.impasse_weeks);
     }
 }
 
@@ -204,8 +302,10 @@ impl PairSummary {
             .push(x.patient_weeks_out_of_network - y.patient_weeks_out_of_network);
         self.patients_switched
             .push(x.patients_switched - y.patients_switched);
-        self.out_of_network
-            .push(f64::from(u8::from(x.out_of_network)) - f64::from(u8::from(y.out_of_network)));
+        self.out_of_network.push(
+            f64::from(u8::from(x.first().out_of_network))
+                - f64::from(u8::from(y.first().out_of_network)),
+        );
         self.a_better.push(d > 0.0);
         self.a_worse.push(d < 0.0);
     }
@@ -238,13 +338,13 @@ pub struct RunSummary {
 }
 
 impl RunSummary {
-    /// An empty run summary for `n` strategies whose earliest meeting is
-    /// `earliest_week`, tracking the given pairs.
-    pub fn new(n: usize, earliest_week: i32, pairs: &[(usize, usize)]) -> Self {
+    /// An empty run summary for `n` strategies over `renewals` renewals
+    /// whose earliest meeting is `earliest_week`, tracking the given pairs.
+    pub fn new(n: usize, earliest_week: i32, renewals: usize, pairs: &[(usize, usize)]) -> Self {
         RunSummary {
             paths: 0,
             strategies: (0..n)
-                .map(|_| StrategySummary::new(earliest_week))
+                .map(|_| StrategySummary::new(earliest_week, renewals))
                 .collect(),
             pairs: pairs.iter().map(|&(a, b)| PairSummary::new(a, b)).collect(),
         }

@@ -1,17 +1,46 @@
-//! One path's story, pure and deterministic given a [`World`]: staff talks,
-//! the provider's moves, what happens at expiry, the out-of-network phase,
-//! and the money and patient figures that result.
+//! One path's story, pure and deterministic given a [`World`]: every renewal
+//! counted, each played by the same strategy, with the payer remembering the
+//! last.
 //!
-//! The model knows nothing of threads, files or terminals. The flow of
-//! [`play`]: [`talks::staff_talks`] until a deal or expiry; at expiry without a
-//! deal, a bluff is called, the old terms roll over, the provider accepts the
-//! payer's last offer, or it goes out of network ([`oon::out_of_network`]);
-//! then [`revenue::value`] prices the course over the horizon.
+//! The model knows nothing of threads, files or terminals. Each mechanism has
+//! its own file:
+//!
+//! | question | file |
+//! |---|---|
+//! | how do the sides concede over time? | [`tactic`] |
+//! | when do they meet? | [`plan`] |
+//! | what does the payer's staff offer, and what moves it? | [`payer`] |
+//! | how does a meeting go, and in what order do things happen? | [`talks`] |
+//! | when are talks stuck? | [`impasse`] |
+//! | what does escalating do, and cost when refused? | [`escalation`] |
+//! | how is a notice received, and what does it cost? | [`notice`] |
+//! | what happens when a bluff is called? | [`bluff`] |
+//! | what is a documented case worth? | [`data`] |
+//! | how are denials, old claims and counter-asks traded? | [`items`] |
+//! | what happens at expiry without notice? | [`rollover`] |
+//! | how does an out-of-network period end? | [`oon`] |
+//! | what does the payer remember next time? | [`relationship`] |
+//! | what is it all worth? | [`revenue`] |
+//!
+//! [`play`] runs, for each renewal: [`talks::staff_talks`] until a deal or
+//! expiry; at expiry without a deal, [`expiry`] decides between the last
+//! offer, a roll-over, a called bluff and out of network; the outcome goes
+//! into the payer's [`relationship::Memory`]; finally [`revenue::value`]
+//! prices the whole course over the horizon.
 
-pub mod moves;
+pub mod bluff;
+pub mod data;
+pub mod escalation;
+pub mod expiry;
+pub mod impasse;
+pub mod items;
+pub mod notice;
 pub mod oon;
+pub mod payer;
 pub mod plan;
+pub mod relationship;
 pub mod revenue;
+pub mod rollover;
 pub mod tactic;
 pub mod talks;
 pub mod trace;
@@ -20,55 +49,187 @@ pub mod world;
 pub use plan::{Plan, Terms};
 pub use world::{World, WorldSampler};
 
+use crate::scenario::MAX_RENEWALS;
+
+use escalation::Escalation;
+use notice::Notice;
+use relationship::Memory;
 use revenue::Course;
 
-/// What one strategy gave on one path.
+/// Everything a mechanism needs to know about the renewal being played.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting<'a> {
+    /// Shared contract terms.
+    pub terms: &'a Terms,
+    /// The strategy.
+    pub plan: &'a Plan,
+    /// The path's world.
+    pub world: &'a World,
+    /// Renewal index (0: this one).
+    pub renewal: usize,
+    /// What the payer remembers of earlier renewals.
+    pub memory: &'a Memory,
+}
+
+impl Setting<'_> {
+    /// Scale on escalation and notice gains: 1 when leadership is aligned,
+    /// `provider.misaligned_factor` otherwise (mixed signals).
+    pub fn alignment_scale(&self) -> f64 {
+        if self.world.aligned(self.renewal) {
+            1.0
+        } else {
+            self.world.misaligned_factor
+        }
+    }
+}
+
+/// Costs of a renewal's moves, by week relative to its expiry (at most four:
+/// data work, two escalations, going out of network).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Costs {
+    entries: [(i32, f64); 4],
+    len: usize,
+}
+
+impl Costs {
+    /// Add a cost at `week` (zero amounts are not recorded).
+    pub fn add(&mut self, week: i32, amount: f64) {
+        if amount != 0.0 && self.len < self.entries.len() {
+            self.entries[self.len] = (week, amount);
+            self.len += 1;
+        }
+    }
+    /// The costs recorded.
+    pub fn iter(&self) -> std::slice::Iter<'_, (i32, f64)> {
+        self.entries[..self.len].iter()
+    }
+    /// Their sum, undiscounted.
+    pub fn total(&self) -> f64 {
+        self.iter().map(|(_, a)| a).sum()
+    }
+}
+
+/// What one renewal gave, on one path, for one strategy.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Outcome {
-    /// Net present revenue from the payer's members over the horizon, dollars.
+pub struct RenewalOutcome {
+    /// Net present revenue in this renewal's window (its term), dollars.
     pub revenue: f64,
-    /// Net present contribution margin over the horizon, dollars.
+    /// Net present contribution margin less costs in the window, dollars.
     pub margin: f64,
-    /// Uplift of the new contract; NaN when none starts within the horizon.
+    /// Present value of the costs of moves in the window, dollars.
+    pub costs: f64,
+    /// Yearly uplift of the new contract; NaN when none starts in the term.
     pub uplift: f64,
-    /// Week (relative to expiry) the new terms were agreed or imposed.
+    /// Week (relative to this renewal's expiry) the new terms were agreed or imposed.
     pub deal_week: Option<i32>,
     /// Whether staff talks reached a deal before expiry.
     pub deal_before_expiry: bool,
+    /// Whether the old terms rolled over (no notice, or a rescinded one).
+    pub rolled_over: bool,
     /// Whether the provider went out of network.
     pub out_of_network: bool,
     /// Weeks out of network (0 if it did not go).
     pub oon_weeks: u32,
+    /// Whether a notice was sent.
+    pub notice_sent: bool,
+    /// Whether the payer refused to talk after the notice.
+    pub refused_to_talk: bool,
+    /// Whether a bluff was called (a notice the provider did not carry out).
+    pub bluff_called: bool,
+    /// Escalations made (0, 1 or 2).
+    pub escalations: u8,
+    /// Whether the payer's executives agreed to engage.
+    pub exec_engaged: bool,
+    /// Whether a refused escalation hardened the payer's staff.
+    pub backlash: bool,
+    /// Week an impasse was declared in staff talks.
+    pub impasse_week: Option<i32>,
+    /// Net yearly value of non-rate items that came with the contract, dollars.
+    pub nonrate_value: f64,
+    /// Patient-weeks without in-network access in the window.
+    pub patient_weeks_out_of_network: f64,
+    /// Patients who switched away for good in the window.
+    pub patients_switched: f64,
+}
+
+impl Default for RenewalOutcome {
+    fn default() -> Self {
+        RenewalOutcome {
+            revenue: 0.0,
+            margin: 0.0,
+            costs: 0.0,
+            uplift: f64::NAN,
+            deal_week: None,
+            deal_before_expiry: false,
+            rolled_over: false,
+            out_of_network: false,
+            oon_weeks: 0,
+            notice_sent: false,
+            refused_to_talk: false,
+            bluff_called: false,
+            escalations: 0,
+            exec_engaged: false,
+            backlash: false,
+            impasse_week: None,
+            nonrate_value: 0.0,
+            patient_weeks_out_of_network: 0.0,
+            patients_switched: 0.0,
+        }
+    }
+}
+
+/// What one strategy gave on one path: totals over the horizon, and each
+/// renewal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    /// Net present revenue over the horizon, dollars.
+    pub revenue: f64,
+    /// Net present contribution margin less the costs of moves, dollars.
+    pub margin: f64,
+    /// Present value of the costs of moves, dollars.
+    pub costs: f64,
     /// Patient-weeks without in-network access, net of continuity of care.
     pub patient_weeks_out_of_network: f64,
     /// Patients who switched away for good.
     pub patients_switched: f64,
-    /// Whether a bluff was called (notice without willingness, no deal by expiry).
-    pub bluff_called: bool,
-    /// Whether the payer's executives engaged before the new contract.
-    pub exec_engaged: bool,
-    /// Yearly value of non-rate items won with the new contract, dollars.
-    pub nonrate_value: f64,
-    /// Week an impasse was declared in staff talks.
-    pub impasse_week: Option<i32>,
+    /// Renewals counted.
+    pub renewal_count: usize,
+    /// Each renewal (the first `renewal_count` are meaningful).
+    pub renewals: [RenewalOutcome; MAX_RENEWALS],
+}
+
+impl Outcome {
+    /// This renewal: the one being decided.
+    pub fn first(&self) -> &RenewalOutcome {
+        &self.renewals[0]
+    }
+    /// The renewals counted.
+    pub fn played(&self) -> &[RenewalOutcome] {
+        &self.renewals[..self.renewal_count]
+    }
 }
 
 /// Watches a path as it is played (for timelines); every method does nothing
 /// by default, so the Monte Carlo loop pays nothing for it.
 #[allow(unused_variables)]
 pub trait Observer {
-    /// A staff meeting: the payer's standing offer and the provider's ask.
+    /// Renewal `r` (0-based) begins; the weeks that follow are relative to
+    /// its expiry.
+    fn renewal(&mut self, r: usize) {}
+    /// A staff meeting: the payer's rate offer and the provider's ask.
     fn meeting(&mut self, week: i32, payer_offer: f64, provider_ask: f64) {}
     /// An impasse was declared.
     fn impasse(&mut self, week: i32) {}
-    /// The provider escalated; `meeting` is the executive meeting week if they engage.
-    fn escalation(&mut self, week: i32, premature: bool, meeting: Option<i32>) {}
+    /// The provider escalated.
+    fn escalation(&mut self, e: &Escalation) {}
     /// The provider sent a notice of non-renewal.
-    fn notice(&mut self, week: i32, believed: bool) {}
-    /// Effects that took hold this week: [data, executives, notice].
-    fn effects(&mut self, week: i32, applied: [bool; 3]) {}
-    /// How the path ended: the course after expiry and the outcome.
-    fn end(&mut self, course: &Course, outcome: &Outcome) {}
+    fn notice(&mut self, n: &Notice) {}
+    /// Effects that took hold this week: [data, executives, notice, backlash].
+    fn effects(&mut self, week: i32, applied: [bool; payer::EFFECT_KINDS]) {}
+    /// How renewal `r` ended: its course and outcome.
+    fn settled(&mut self, r: usize, course: &Course, outcome: &RenewalOutcome) {}
+    /// The path is over.
+    fn end(&mut self, outcome: &Outcome) {}
 }
 
 /// An observer that records nothing.
@@ -78,18 +239,18 @@ impl Observer for Silent {}
 
 /// Play `plan` on `world` and value the result.
 pub fn play(terms: &Terms, plan: &Plan, world: &World) -> Outcome {
-    play_observed(terms, plan, world, &mut Silent)
+    play_inner(terms, plan, world, None, &mut Silent)
 }
 
-/// [`play`] with the payer's `t_k^e` for this plan's calendar precomputed
+/// [`play`] with the payer's `t^e` for this plan's calendar precomputed
 /// (see [`payer_powers`]): the same result, faster when several strategies
 /// share a calendar.
 pub fn play_with_powers(terms: &Terms, plan: &Plan, world: &World, powers: &[f64]) -> Outcome {
     play_inner(terms, plan, world, Some(powers), &mut Silent)
 }
 
-/// `t_k^e` for every meeting of `plan`, with the world's payer exponent `e`,
-/// computed exactly as the talks would (`exp(e ln t_k)`).
+/// `t^e` for every meeting of `plan`, with the world's payer exponent `e`,
+/// computed exactly as the talks would (`exp(e ln t)`).
 pub fn payer_powers(plan: &Plan, world: &World, out: &mut Vec<f64>) {
     out.clear();
     out.extend(
@@ -116,92 +277,49 @@ fn play_inner<O: Observer>(
     powers: Option<&[f64]>,
     obs: &mut O,
 ) -> Outcome {
-    let horizon = terms.horizon_weeks;
-    let mut talks = talks::staff_talks(terms, plan, world, powers, obs);
-    let notice_sent = talks.notice_week.is_some();
-    let mut bluff_called = false;
-    let mut oon_weeks = 0;
-    let mut out_of_network = false;
-
-    let (course, deal_week) = if let Some((week, uplift)) = talks.deal {
-        let course = Course {
-            rollover_weeks: 0,
-            oon_weeks: 0,
-            uplift,
-            contract: true,
-            items_value: talks.payer.items_value,
+    let mut memory = Memory::fresh();
+    let mut courses = [Course::default(); MAX_RENEWALS];
+    let mut renewals = [RenewalOutcome::default(); MAX_RENEWALS];
+    let n = terms.renewals.clamp(1, MAX_RENEWALS);
+    let mut played = 0;
+    for r in 0..n {
+        obs.renewal(r);
+        let set = Setting {
+            terms,
+            plan,
+            world,
+            renewal: r,
+            memory: &memory,
         };
-        (course, Some(week))
-    } else if notice_sent && !plan.willing_to_leave() {
-        // The bluff is called: withdraw the notice, take the last offer.
-        bluff_called = true;
-        let course = Course {
-            rollover_weeks: 0,
-            oon_weeks: 0,
-            uplift: talks.last_offer,
-            contract: true,
-            items_value: talks.payer.items_value,
-        };
-        (course, Some(0))
-    } else if notice_sent || (terms.evergreen_weeks == 0 && plan.willing_to_leave()) {
-        out_of_network = true;
-        let r = oon::out_of_network(world, plan, &mut talks.payer, talks.last_offer, horizon);
-        oon_weeks = r.weeks;
-        let course = Course {
-            rollover_weeks: 0,
-            oon_weeks: r.weeks,
-            uplift: r.uplift.unwrap_or(f64::NAN),
-            contract: r.uplift.is_some(),
-            items_value: talks.payer.items_value,
-        };
-        (course, r.uplift.map(|_| r.weeks as i32))
-    } else if terms.evergreen_weeks > 0 {
-        // Evergreen: old terms roll over, then the payer's last offer applies.
-        let roll = terms.evergreen_weeks;
-        let course = Course {
-            rollover_weeks: roll,
-            oon_weeks: 0,
-            uplift: talks.last_offer,
-            contract: roll < horizon,
-            items_value: talks.payer.items_value,
-        };
-        (course, (roll < horizon).then_some(roll as i32))
-    } else {
-        // No roll-over and not willing to leave: accept the last offer at expiry.
-        let course = Course {
-            rollover_weeks: 0,
-            oon_weeks: 0,
-            uplift: talks.last_offer,
-            contract: true,
-            items_value: talks.payer.items_value,
-        };
-        (course, Some(0))
-    };
-
-    let v = revenue::value(&course, world, horizon);
+        let talks = talks::staff_talks(&set, powers, obs);
+        let (course, outcome) = expiry::settle(&set, talks);
+        courses[r] = course;
+        renewals[r] = outcome;
+        played = r + 1;
+        obs.settled(r, &course, &outcome);
+        memory.remember(world, &outcome);
+        if course.uplift.is_none() {
+            // Out of network to the horizon: no later renewal to play.
+            break;
+        }
+    }
+    let v = revenue::value(&courses[..played], world, terms);
+    for (o, win) in renewals.iter_mut().zip(&v.by_renewal).take(n) {
+        o.revenue = win.revenue;
+        o.margin = win.margin;
+        o.costs = win.costs;
+        o.patient_weeks_out_of_network = win.patient_weeks_out_of_network;
+        o.patients_switched = win.patients_switched;
+    }
     let outcome = Outcome {
-        revenue: v.revenue,
-        margin: v.margin,
-        uplift: if course.contract {
-            course.uplift
-        } else {
-            f64::NAN
-        },
-        deal_week,
-        deal_before_expiry: talks.deal.is_some(),
-        out_of_network,
-        oon_weeks,
-        patient_weeks_out_of_network: v.patient_weeks_out_of_network,
-        patients_switched: v.patients_switched,
-        bluff_called,
-        exec_engaged: talks.payer.applied(moves::EffectKind::Executives),
-        nonrate_value: if course.contract {
-            course.items_value
-        } else {
-            0.0
-        },
-        impasse_week: talks.impasse_week,
+        revenue: v.total.revenue,
+        margin: v.total.margin,
+        costs: v.total.costs,
+        patient_weeks_out_of_network: v.total.patient_weeks_out_of_network,
+        patients_switched: v.total.patients_switched,
+        renewal_count: n,
+        renewals,
     };
-    obs.end(&course, &outcome);
+    obs.end(&outcome);
     outcome
 }

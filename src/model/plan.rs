@@ -1,35 +1,43 @@
-//! A strategy prepared for play: its meeting calendar, its own concession
-//! curve (which depends on no random input, so it is computed once), and the
-//! contract terms every path shares.
+//! A strategy made ready to play: its calendar of staff meetings, with both
+//! sides' relative time and the provider's ask precomputed, and the
+//! contract terms every strategy shares.
 
 use crate::scenario::{Agenda, Scenario, Strategy, Trigger};
 
-use super::tactic::{relative_time, threshold};
+use super::tactic::{calendar_time, threshold};
 
-/// Scenario terms that are the same on every path.
-#[derive(Debug, Clone, PartialEq)]
+/// Contract terms shared by every strategy of a scenario.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Terms {
-    /// Weeks after expiry that count (the revenue horizon).
+    /// Weeks of one contract term.
+    pub term_weeks: u32,
+    /// Renewals played: this one and the ones after it.
+    pub renewals: usize,
+    /// Weeks from the first expiry over which revenue is counted:
+    /// `renewals * term_weeks`.
     pub horizon_weeks: u32,
-    /// Weeks the old terms roll over without a notice (0: no roll-over).
+    /// Weeks of evergreen roll-over at expiry without notice (0: none).
     pub evergreen_weeks: u32,
-    /// Last legal week for a notice of non-renewal (`-notice_weeks`).
+    /// Last week a notice may be sent (`-notice_weeks`).
     pub notice_deadline: i32,
-    /// Smallest move of the payer's offer that is not a stall.
-    pub impasse_min_move: f64,
+    /// Share of the gap the payer must close over the stall window.
+    pub min_gap_closure: f64,
     /// Weeks over which a stall is watched.
-    pub impasse_stall_weeks: u32,
+    pub stall_weeks: u32,
 }
 
 impl Terms {
     /// The shared terms of a scenario.
     pub fn new(s: &Scenario) -> Self {
+        let renewals = (s.contract.renewals as usize).clamp(1, crate::scenario::MAX_RENEWALS);
         Terms {
-            horizon_weeks: s.contract.horizon_weeks,
+            term_weeks: s.contract.term_weeks,
+            renewals,
+            horizon_weeks: s.contract.term_weeks * renewals as u32,
             evergreen_weeks: s.contract.evergreen_weeks,
             notice_deadline: -(s.contract.notice_weeks as i32),
-            impasse_min_move: s.impasse.min_move,
-            impasse_stall_weeks: s.impasse.stall_weeks,
+            min_gap_closure: s.impasse.min_gap_closure,
+            stall_weeks: s.impasse.stall_weeks,
         }
     }
 }
@@ -37,15 +45,16 @@ impl Terms {
 /// One staff meeting of a strategy's calendar.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Meeting {
-    /// Week relative to expiry (negative).
+    /// Week relative to this renewal's expiry (negative).
     pub week: i32,
-    /// `ln t_k`, with `t_k = (k+1)/(n+1)`.
+    /// Relative time `t` in [0, 1] (calendar time, see
+    /// [`super::tactic::calendar_time`]).
+    pub t: f64,
+    /// `ln t` (minus infinity at the opening), so `t^e = exp(e ln t)`.
     pub ln_t: f64,
-    /// The provider's threshold (its ask) at this meeting.
+    /// The provider's threshold (its ask) at this meeting, before non-rate
+    /// items: `opening_ask + (walk_away - opening_ask) t^e_provider`.
     pub provider_threshold: f64,
-    /// How far the provider has come from its opening ask towards its
-    /// walk-away: `t_k^e`, in [0, 1].
-    pub provider_progress: f64,
 }
 
 /// A strategy ready to be played on any world.
@@ -53,18 +62,19 @@ pub struct Meeting {
 pub struct Plan {
     /// The strategy's name.
     pub name: String,
-    /// Week talks open (`-lead_weeks`).
+    /// Week talks open (`-lead_weeks`), relative to each renewal's expiry.
     pub opening_week: i32,
-    /// Meetings from the opening of talks to just before expiry.
+    /// Meetings every `cadence_weeks` from the opening, and a deadline
+    /// session in the last week before expiry.
     pub meetings: Vec<Meeting>,
-    /// How many meetings back to look for a stall: `ceil(stall_weeks / cadence)`.
-    pub stall_meetings: usize,
-    /// The provider's first ask.
+    /// The provider's first ask, per year.
     pub opening_ask: f64,
-    /// The provider's walk-away uplift.
+    /// The provider's walk-away uplift in staff talks, per year.
     pub walk_away: f64,
     /// When to escalate.
     pub escalation: Trigger,
+    /// When to escalate again after a refusal.
+    pub escalation_retry: Trigger,
     /// When to send a notice.
     pub notice: Trigger,
     /// Weeks the provider will stay out of network (0: not willing).
@@ -76,28 +86,22 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Whether two plans meet on the same weeks (and so share `t_k`).
-    pub fn same_calendar(&self, other: &Plan) -> bool {
-        self.meetings.len() == other.meetings.len()
-            && self
-                .meetings
-                .iter()
-                .zip(&other.meetings)
-                .all(|(a, b)| a.week == b.week && a.ln_t == b.ln_t)
-    }
-}
-
-impl Plan {
-    /// Prepare strategy `st` under the scenario's terms.
-    pub fn new(st: &Strategy, terms: &Terms) -> Self {
-        let lead = st.lead_weeks as i32;
+    /// Prepare strategy `st`.
+    pub fn new(st: &Strategy) -> Self {
+        let opening = -(st.lead_weeks.max(1) as i32);
         let cadence = st.cadence_weeks.max(1) as i32;
-        let n = ((lead + cadence - 1) / cadence) as usize;
-        let meetings = (0..n)
-            .map(|k| {
-                let t = relative_time(k, n);
+        let mut weeks: Vec<i32> = (0..)
+            .map(|k| opening + k * cadence)
+            .take_while(|&w| w < -1)
+            .collect();
+        weeks.push(-1);
+        let meetings = weeks
+            .into_iter()
+            .map(|week| {
+                let t = calendar_time(week, opening);
                 Meeting {
-                    week: -lead + k as i32 * cadence,
+                    week,
+                    t,
                     ln_t: t.ln(),
                     provider_threshold: threshold(
                         st.opening_ask,
@@ -105,23 +109,32 @@ impl Plan {
                         st.concession_exponent,
                         t,
                     ),
-                    provider_progress: t.powf(st.concession_exponent),
                 }
             })
             .collect();
         Plan {
             name: st.name.clone(),
-            opening_week: -lead,
+            opening_week: opening,
             meetings,
-            stall_meetings: (terms.impasse_stall_weeks as usize).div_ceil(cadence as usize),
             opening_ask: st.opening_ask,
             walk_away: st.walk_away,
             escalation: st.escalation,
+            escalation_retry: st.escalation_retry,
             notice: st.notice,
             max_oon_weeks: st.max_oon_weeks,
             all_issues: st.agenda == Agenda::AllIssues,
             data_prep: st.data_prep,
         }
+    }
+
+    /// Whether two plans meet on the same weeks (and so share `t^e`).
+    pub fn same_calendar(&self, other: &Plan) -> bool {
+        self.meetings.len() == other.meetings.len()
+            && self
+                .meetings
+                .iter()
+                .zip(&other.meetings)
+                .all(|(a, b)| a.week == b.week && a.t == b.t)
     }
 
     /// Whether the provider is truly willing to go out of network.
@@ -131,11 +144,7 @@ impl Plan {
 
     /// Every strategy of a scenario, prepared.
     pub fn all(s: &Scenario) -> Vec<Plan> {
-        let terms = Terms::new(s);
-        s.strategies
-            .iter()
-            .map(|st| Plan::new(st, &terms))
-            .collect()
+        s.strategies.iter().map(Plan::new).collect()
     }
 }
 
@@ -144,18 +153,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn calendar_runs_from_opening_to_before_expiry() {
+    fn calendar_runs_from_opening_to_a_deadline_session() {
         let s = Scenario::builtin();
-        let terms = Terms::new(&s);
         let mut st = s.strategies[0].clone();
         st.lead_weeks = 9;
         st.cadence_weeks = 2;
-        let plan = Plan::new(&st, &terms);
+        let plan = Plan::new(&st);
         let weeks: Vec<i32> = plan.meetings.iter().map(|m| m.week).collect();
         assert_eq!(weeks, vec![-9, -7, -5, -3, -1]);
-        assert!((plan.meetings[0].ln_t - (1.0f64 / 6.0).ln()).abs() < 1e-15);
-        // The provider's ask falls from near its opening ask to near its walk-away.
-        assert!(plan.meetings[0].provider_threshold < st.opening_ask);
-        assert!(plan.meetings[4].provider_threshold > st.walk_away);
+        assert_eq!(plan.meetings[0].t, 0.0);
+        assert_eq!(plan.meetings[4].t, 1.0);
+        assert!((plan.meetings[0].provider_threshold - st.opening_ask).abs() < 1e-15);
+        assert!((plan.meetings[4].provider_threshold - st.walk_away).abs() < 1e-15);
+        // Every four weeks: the deadline session is added.
+        st.cadence_weeks = 4;
+        let weeks: Vec<i32> = Plan::new(&st).meetings.iter().map(|m| m.week).collect();
+        assert_eq!(weeks, vec![-9, -5, -1]);
     }
 }

@@ -1,15 +1,41 @@
 //! Net present revenue, contribution margin and patient access over the
-//! horizon, in closed form.
+//! horizon (every renewal's term), in closed form.
 //!
-//! Week `w` (0 = expiry) is discounted by `d^w` with `d = (1 + r)^(-1/52)`.
-//! Weekly revenue at today's rates is `B = annual_revenue / 52`. A week with
-//! rate multiplier `q` (1 + uplift) and volume share `v` earns `B q v`, and
-//! contributes `B v (q - (1 - m))` to margin, where `m` is today's
-//! contribution margin: a price rise is all margin, lost volume loses only its
-//! margin. Non-rate items won add their yearly value / 52 a week to both.
-//! Out of network, volume is `retention * (1 - s)^w` (switching share `s` a
-//! week) paid at today's rates. The sums are geometric, so no weekly loop.
+//! Week `w` (0 = the first expiry) is discounted by `d^w` with
+//! `d = (1 + r)^(-1/52)`; weeks before it (member letters, costs) are
+//! compounded to it the same way. Weekly revenue at today's rates is
+//! `B = annual_revenue / 52`.
+//!
+//! **Rates are yearly escalators.** A contract agreed at uplift `u` that
+//! starts at week `s` pays `M (1 + u)^(k + 1)` in its `k`-th year from `s`,
+//! where `M` is the rate level the previous contract ended at (1 today); the
+//! next renewal starts from where this one ends, so a late start costs
+//! escalator steps. A roll-over pays `M (1 + escalator)` likewise.
+//!
+//! A week with rate level `q` and volume share `v` earns `B q v` and
+//! contributes `B v (q - (1 - m))` to margin (`m` today's contribution
+//! margin; costs are held at today's level): a price rise is all margin, lost
+//! volume loses only its margin. Non-rate items add their net yearly value /
+//! 52 a week to both.
+//!
+//! **Volume.** From a notice's member letters to a deal (or expiry) a share
+//! `pre_expiry_switch_rate` of the remaining patients switches away each
+//! week; out of network the share is `weekly_switch_rate` and revenue is
+//! `volume_retention` of normal, plus the spillover loss
+//! `other_revenue * spillover_share / 52` a week. When a contract follows,
+//! `return_share` of the switched patients come back. Before the first
+//! expiry both sides live under the old contract for every strategy, so only
+//! the letters' losses are counted there (as differences from no letters).
+//!
+//! **Costs** (data work, escalations, the fixed cost of going out of network)
+//! are charged to margin at their week.
+//!
+//! Every sum is geometric, so there is no weekly loop.
 
+use crate::scenario::MAX_RENEWALS;
+
+use super::Costs;
+use super::plan::Terms;
 use super::world::World;
 
 /// `sum_{j=0}^{n-1} x^j`.
@@ -24,179 +50,312 @@ pub fn geometric(x: f64, n: u32) -> f64 {
     }
 }
 
-/// What a strategy ended with on one path, as segments of the horizon.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// What one renewal ended with, for valuation. Weeks are relative to that
+/// renewal's expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Course {
+    /// Week a notice's member letters went out, if one was sent.
+    pub letters_from: Option<i32>,
+    /// Week the letters' switching stops: the deal week if the deal came
+    /// before expiry, otherwise 0 (it goes on out of network).
+    pub letters_to: i32,
     /// Weeks from expiry under the rolled-over old terms.
     pub rollover_weeks: u32,
-    /// Weeks from expiry out of network.
+    /// Weeks from expiry out of network (after any roll-over).
     pub oon_weeks: u32,
-    /// Rate uplift of the new contract (applies after the segments above).
-    pub uplift: f64,
-    /// Whether a new contract starts within the horizon.
-    pub contract: bool,
-    /// Yearly value of non-rate items that come with the new contract.
+    /// The new contract's yearly uplift; `None` when no contract starts
+    /// within the term (out of network to the horizon).
+    pub uplift: Option<f64>,
+    /// Net yearly value of the non-rate items that come with the contract.
     pub items_value: f64,
+    /// Costs of the renewal's moves, by week.
+    pub costs: Costs,
 }
 
-/// Money and patient figures of a [`Course`].
+impl Course {
+    /// Week (relative to expiry) the new contract starts: after any
+    /// roll-over and out-of-network weeks.
+    pub fn start(&self) -> u32 {
+        self.rollover_weeks + self.oon_weeks
+    }
+}
+
+/// Money and patient figures of one window of the horizon.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Valuation {
-    /// Net present revenue over the horizon, dollars.
+pub struct Window {
+    /// Net present revenue, dollars.
     pub revenue: f64,
-    /// Net present contribution margin over the horizon, dollars.
+    /// Net present contribution margin, less costs, dollars.
     pub margin: f64,
+    /// Present value of the costs of moves, dollars.
+    pub costs: f64,
     /// Patient-weeks without in-network access, net of continuity of care.
     pub patient_weeks_out_of_network: f64,
     /// Patients who switched away and did not come back.
     pub patients_switched: f64,
 }
 
-/// Value a course over `horizon` weeks in the world `w`.
-pub fn value(course: &Course, w: &World, horizon: u32) -> Valuation {
-    let weekly = w.annual_revenue / 52.0;
-    let d = (1.0 + w.discount_rate).powf(-1.0 / 52.0);
-    let cost_share = 1.0 - w.contribution_margin;
-    let items_weekly = course.items_value / 52.0;
-    let mut v = Valuation::default();
-
-    // Old terms rolling over from expiry.
-    let roll = course.rollover_weeks.min(horizon);
-    if roll > 0 {
-        let q = 1.0 + w.status_quo_escalator;
-        let pv = geometric(d, roll);
-        v.revenue += weekly * q * pv;
-        v.margin += weekly * (q - cost_share) * pv;
+impl Window {
+    fn add(&mut self, o: &Window) {
+        self.revenue += o.revenue;
+        self.margin += o.margin;
+        self.costs += o.costs;
+        self.patient_weeks_out_of_network += o.patient_weeks_out_of_network;
+        self.patients_switched += o.patients_switched;
     }
-
-    // Out of network from expiry.
-    let out = course.oon_weeks.min(horizon);
-    let keep = 1.0 - w.weekly_switch_rate;
-    let mut volume_after = 1.0;
-    if out > 0 {
-        let pv = geometric(d * keep, out);
-        v.revenue += weekly * w.volume_retention * pv;
-        v.margin += weekly * w.volume_retention * (1.0 - cost_share) * pv;
-        let protected = (w.continuity_weeks.round().max(0.0) as u32).min(out);
-        v.patient_weeks_out_of_network = w.attributed_patients
-            * (geometric(keep, out) - w.continuity_share * geometric(keep, protected));
-        let remaining = keep.powi(out as i32);
-        let switched = 1.0 - remaining;
-        if course.contract && out < horizon {
-            v.patients_switched = w.attributed_patients * switched * (1.0 - w.return_share);
-            volume_after = remaining + w.return_share * switched;
-        } else {
-            v.patients_switched = w.attributed_patients * switched;
-        }
-    }
-
-    // The new contract, from its effective week to the horizon.
-    let start = roll + out;
-    if course.contract && start < horizon {
-        let pv = d.powi(start as i32) * geometric(d, horizon - start);
-        let q = 1.0 + course.uplift;
-        v.revenue += (weekly * q * volume_after + items_weekly) * pv;
-        v.margin += (weekly * volume_after * (q - cost_share) + items_weekly) * pv;
-    }
-    v
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The figures of a whole path: totals, and per renewal (renewal `r`'s
+/// window is its term, from its expiry to the next; the first also holds
+/// the letters' losses before the first expiry).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Valuation {
+    /// Over the whole horizon.
+    pub total: Window,
+    /// Per renewal window.
+    pub by_renewal: [Window; MAX_RENEWALS],
+}
 
-    fn world() -> World {
-        World {
-            annual_revenue: 52_000_000.0,
-            contribution_margin: 0.4,
-            discount_rate: 0.05,
-            status_quo_escalator: 0.01,
-            attributed_patients: 10_000.0,
-            volume_retention: 0.35,
-            weekly_switch_rate: 0.01,
-            return_share: 0.5,
-            continuity_weeks: 13.0,
-            continuity_share: 0.1,
-            ..World::default()
+/// A rate path: level `base (1 + uplift)^(k + 1)` in year `k` from `start`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Schedule {
+    base: f64,
+    uplift: f64,
+    start: i64,
+    /// Flat at `base` (today's rates before the first expiry).
+    flat: bool,
+}
+
+impl Schedule {
+    fn today() -> Self {
+        Schedule {
+            base: 1.0,
+            uplift: 0.0,
+            start: 0,
+            flat: true,
+        }
+    }
+    fn year(&self, week: i64) -> i64 {
+        (week - self.start).div_euclid(52)
+    }
+    fn level_in_year(&self, k: i64) -> f64 {
+        if self.flat {
+            self.base
+        } else {
+            self.base * (1.0 + self.uplift).powi((k + 1) as i32)
+        }
+    }
+    fn level_at(&self, week: i64) -> f64 {
+        self.level_in_year(self.year(week))
+    }
+}
+
+/// Constant parts of the sums.
+struct Pv<'a> {
+    w: &'a World,
+    d: f64,
+    weekly: f64,
+    cost_share: f64,
+    term: i64,
+    renewals: usize,
+}
+
+impl Pv<'_> {
+    fn window_of(&self, week: i64) -> usize {
+        (week.div_euclid(self.term).max(0) as usize).min(self.renewals - 1)
+    }
+
+    /// `sum_{w=a}^{b-1} d^w x^(w-a)`.
+    fn sum(&self, a: i64, b: i64, x: f64) -> f64 {
+        if b <= a {
+            return 0.0;
+        }
+        self.d.powi(a as i32) * geometric(self.d * x, (b - a) as u32)
+    }
+
+    /// In network under `rate` over `[a, b)`, volume `v0 x^(w-a)`, with
+    /// non-rate items worth `items` a year. With `baseline`, only the
+    /// difference from full volume at that rate is counted (weeks before
+    /// the first expiry).
+    #[allow(clippy::too_many_arguments)]
+    fn in_network(
+        &self,
+        a: i64,
+        b: i64,
+        rate: &Schedule,
+        v0: f64,
+        x: f64,
+        items: f64,
+        baseline: bool,
+        out: &mut [Window],
+    ) {
+        let mut lo = a;
+        while lo < b {
+            let k = rate.year(lo);
+            let hi = if rate.flat {
+                b
+            } else {
+                b.min(rate.start + 52 * (k + 1))
+            };
+            let q = rate.level_in_year(k);
+            let volume = v0 * x.powi((lo - a) as i32) * self.sum(lo, hi, x)
+                - if baseline { self.sum(lo, hi, 1.0) } else { 0.0 };
+            let items_pv = if baseline {
+                0.0
+            } else {
+                items / 52.0 * self.sum(lo, hi, 1.0)
+            };
+            let win = &mut out[self.window_of(lo)];
+            win.revenue += self.weekly * q * volume + items_pv;
+            win.margin += self.weekly * (q - self.cost_share) * volume + items_pv;
+            lo = hi;
         }
     }
 
-    /// The closed form against a plain weekly loop.
-    fn by_loop(c: &Course, w: &World, horizon: u32) -> Valuation {
-        let d = (1.0 + w.discount_rate).powf(-1.0 / 52.0);
-        let weekly = w.annual_revenue / 52.0;
-        let mut v = Valuation::default();
-        let mut remaining = 1.0;
-        let mut after = 1.0;
-        for week in 0..horizon {
-            let disc = d.powi(week as i32);
-            if week < c.rollover_weeks {
-                let q = 1.0 + w.status_quo_escalator;
-                v.revenue += weekly * q * disc;
-                v.margin += weekly * (q - 0.6) * disc;
-            } else if week < c.rollover_weeks + c.oon_weeks {
-                v.revenue += weekly * 0.35 * remaining * disc;
-                v.margin += weekly * 0.35 * remaining * 0.4 * disc;
-                let protected = if week < 13 { 0.1 } else { 0.0 };
-                v.patient_weeks_out_of_network += 10_000.0 * remaining * (1.0 - protected);
-                remaining *= 0.99;
-                after = remaining + 0.5 * (1.0 - remaining);
-            } else if c.contract {
-                let q = 1.0 + c.uplift;
-                v.revenue += (weekly * q * after + c.items_value / 52.0) * disc;
-                v.margin += (weekly * after * (q - 0.6) + c.items_value / 52.0) * disc;
+    /// Out of network over `[a, b)` at rate level `q` for the business kept,
+    /// volume `v0 x^(w-a)`; `protected_weeks` of continuity of care from
+    /// `a`. Split at window boundaries.
+    fn out_of_network(&self, a: i64, b: i64, q: f64, v0: f64, protected_weeks: u32, out: &mut [Window]) {
+        let w = self.w;
+        let x = 1.0 - w.weekly_switch_rate;
+        let spill = w.other_revenue * w.spillover_share / 52.0;
+        let mut lo = a;
+        while lo < b {
+            let hi = b.min((lo.div_euclid(self.term) + 1) * self.term);
+            let n = (hi - lo) as u32;
+            let v = v0 * x.powi((lo - a) as i32);
+            let kept = self.sum(lo, hi, x) * v * w.volume_retention;
+            let win = &mut out[self.window_of(lo)];
+            win.revenue += self.weekly * q * kept - spill * self.sum(lo, hi, 1.0);
+            win.margin += self.weekly * (q - self.cost_share) * kept
+                - spill * w.contribution_margin * self.sum(lo, hi, 1.0);
+            let done = (lo - a) as u32;
+            let protected = protected_weeks.saturating_sub(done).min(n);
+            win.patient_weeks_out_of_network += w.attributed_patients
+                * v
+                * (geometric(x, n) - w.continuity_share * geometric(x, protected));
+            lo = hi;
+        }
+    }
+}
+
+/// A switching episode: patients leave from its start; when it closes,
+/// `return_share` of them come back if a contract follows.
+fn close_episode(episode: &mut Option<f64>, v: &mut f64, contract_follows: bool, w: &World, out: &mut Window) {
+    if let Some(v0) = episode.take() {
+        let lost = (v0 - *v).max(0.0);
+        if contract_follows {
+            *v += w.return_share * lost;
+            out.patients_switched += w.attributed_patients * lost * (1.0 - w.return_share);
+        } else {
+            out.patients_switched += w.attributed_patients * lost;
+        }
+    }
+}
+
+/// Value the courses of every renewal played (in order) over the horizon.
+pub fn value(courses: &[Course], w: &World, terms: &Terms) -> Valuation {
+    let n = courses.len().clamp(1, MAX_RENEWALS);
+    let term = i64::from(terms.term_weeks);
+    let horizon = term * terms.renewals as i64;
+    let pv = Pv {
+        w,
+        d: (1.0 + w.discount_rate).powf(-1.0 / 52.0),
+        weekly: w.annual_revenue / 52.0,
+        cost_share: 1.0 - w.contribution_margin,
+        term,
+        renewals: terms.renewals.max(1),
+    };
+    let mut val = Valuation::default();
+    let out = &mut val.by_renewal[..];
+    let mut rate = Schedule::today();
+    let mut items = 0.0;
+    let mut in_force_from = 0i64;
+    let mut v = 1.0f64;
+    let protected = w.continuity_weeks.round().max(0.0) as u32;
+    let letters_keep = 1.0 - w.pre_expiry_switch_rate;
+    let oon_keep = 1.0 - w.weekly_switch_rate;
+    let mut contract_to_horizon = true;
+
+    for (r, c) in courses.iter().enumerate().take(n) {
+        let expiry = r as i64 * term;
+        let before = r == 0;
+        let letters = c
+            .letters_from
+            .map(|f| (expiry + i64::from(f), expiry + i64::from(c.letters_to)));
+        // The contract in force runs up to the letters, or to this expiry.
+        if !before {
+            let end = letters.map_or(expiry, |(from, _)| from);
+            pv.in_network(in_force_from, end, &rate, v, 1.0, items, false, out);
+        }
+        let mut episode = None;
+        if let Some((from, to)) = letters {
+            episode = Some(v);
+            pv.in_network(from, to, &rate, v, letters_keep, items, before, out);
+            v *= letters_keep.powi((to - from) as i32);
+            if to < expiry {
+                // A deal before expiry: the letters stop, some patients return.
+                close_episode(&mut episode, &mut v, true, w, &mut out[r]);
+                pv.in_network(to, expiry, &rate, v, 1.0, items, before, out);
             }
         }
-        v
-    }
-
-    #[test]
-    fn closed_form_matches_weekly_loop() {
-        let w = world();
-        for course in [
-            Course {
-                rollover_weeks: 0,
-                oon_weeks: 0,
-                uplift: 0.03,
-                contract: true,
-                items_value: 520_000.0,
-            },
-            Course {
-                rollover_weeks: 52,
-                oon_weeks: 0,
-                uplift: 0.02,
-                contract: true,
-                items_value: 0.0,
-            },
-            Course {
-                rollover_weeks: 0,
-                oon_weeks: 20,
-                uplift: 0.05,
-                contract: true,
-                items_value: 0.0,
-            },
-            Course {
-                rollover_weeks: 0,
-                oon_weeks: 8,
-                uplift: 0.05,
-                contract: true,
-                items_value: 0.0,
-            },
-        ] {
-            let a = value(&course, &w, 156);
-            let b = by_loop(&course, &w, 156);
-            assert!(
-                (a.revenue - b.revenue).abs() < 1e-6 * b.revenue,
-                "{course:?}"
-            );
-            assert!(
-                (a.margin - b.margin).abs() < 1e-6 * b.margin.abs(),
-                "{course:?}"
-            );
-            assert!(
-                (a.patient_weeks_out_of_network - b.patient_weeks_out_of_network).abs() < 1e-6,
-                "{course:?}"
-            );
+        let level = if before { 1.0 } else { rate.level_at(expiry - 1) };
+        let mut week = expiry;
+        if c.rollover_weeks > 0 {
+            // The notice (if any) is off: the old terms go on.
+            close_episode(&mut episode, &mut v, true, w, &mut out[r]);
+            let roll = Schedule {
+                base: level,
+                uplift: w.status_quo_escalator,
+                start: expiry,
+                flat: false,
+            };
+            let end = week + i64::from(c.rollover_weeks);
+            pv.in_network(week, end, &roll, v, 1.0, items, false, out);
+            week = end;
+        }
+        if c.oon_weeks > 0 || c.uplift.is_none() {
+            episode.get_or_insert(v);
+            let end = if c.uplift.is_some() {
+                week + i64::from(c.oon_weeks)
+            } else {
+                horizon
+            };
+            pv.out_of_network(week, end, level, v, protected, out);
+            v *= oon_keep.powi((end - week) as i32);
+            week = end;
+        }
+        for &(at, amount) in c.costs.iter() {
+            let at = expiry + i64::from(at);
+            let cost = amount * pv.d.powi(at as i32);
+            let win = &mut out[pv.window_of(at)];
+            win.costs += cost;
+            win.margin -= cost;
+        }
+        match c.uplift {
+            Some(u) => {
+                close_episode(&mut episode, &mut v, true, w, &mut out[r]);
+                rate = Schedule {
+                    base: level,
+                    uplift: u,
+                    start: week,
+                    flat: false,
+                };
+                items = c.items_value;
+                in_force_from = week;
+            }
+            None => {
+                close_episode(&mut episode, &mut v, false, w, &mut out[r]);
+                contract_to_horizon = false;
+                break;
+            }
         }
     }
+    if contract_to_horizon {
+        pv.in_network(in_force_from, horizon, &rate, v, 1.0, items, false, out);
+    }
+    for win in &val.by_renewal[..pv.renewals.min(MAX_RENEWALS)] {
+        val.total.add(win);
+    }
+    val
 }

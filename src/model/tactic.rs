@@ -9,7 +9,12 @@
 //! ```
 //!
 //! `e > 1` is Boulware (holds firm and concedes near the deadline), `e = 1`
-//! linear, `e < 1` Conceder. Meetings use relative time `t_k = (k+1)/(n+1)`.
+//! linear, `e < 1` Conceder.
+//!
+//! Time is calendar time, not a meeting count: `t` runs from 0 when talks
+//! open to 1 at the deadline session in the last week before expiry
+//! ([`calendar_time`]). So how often the sides meet changes only how finely
+//! the curves are sampled, not where each side ends up.
 
 /// The threshold of a side with the given start, reservation and exponent at
 /// relative time `t` in [0, 1].
@@ -18,17 +23,16 @@ pub fn threshold(start: f64, reservation: f64, exponent: f64, t: f64) -> f64 {
     start + (reservation - start) * t.powf(exponent)
 }
 
-/// Same as [`threshold`] with `ln t` precomputed (`t^e = exp(e ln t)`), for
-/// the hot loop.
+/// Relative time of week `week` in talks that open at `opening_week`: 0 at
+/// the opening, 1 at the deadline session (week -1), linear in weeks
+/// between. Talks that open at week -1 are all deadline.
 #[inline]
-pub fn threshold_ln(start: f64, reservation: f64, exponent: f64, ln_t: f64) -> f64 {
-    start + (reservation - start) * (exponent * ln_t).exp()
-}
-
-/// Relative time of meeting `k` (0-based) among `n`: `(k+1)/(n+1)`.
-#[inline]
-pub fn relative_time(k: usize, n: usize) -> f64 {
-    (k + 1) as f64 / (n + 1) as f64
+pub fn calendar_time(week: i32, opening_week: i32) -> f64 {
+    if opening_week >= -1 {
+        1.0
+    } else {
+        (f64::from(week - opening_week) / f64::from(-1 - opening_week)).clamp(0.0, 1.0)
+    }
 }
 
 #[cfg(test)]
@@ -43,9 +47,13 @@ mod tests {
         assert!(boulware < linear && linear < conceder);
         assert!((linear - 0.02).abs() < 1e-15);
         assert!((threshold(0.0, 0.04, 4.0, 1.0) - 0.04).abs() < 1e-15);
-        let t: f64 = relative_time(2, 9);
-        assert!(
-            (threshold_ln(0.1, 0.02, 3.0, t.ln()) - threshold(0.1, 0.02, 3.0, t)).abs() < 1e-15
-        );
+    }
+
+    #[test]
+    fn calendar_time_runs_from_opening_to_the_deadline_session() {
+        assert_eq!(calendar_time(-53, -53), 0.0);
+        assert_eq!(calendar_time(-1, -53), 1.0);
+        assert_eq!(calendar_time(-27, -53), 0.5);
+        assert_eq!(calendar_time(-1, -1), 1.0);
     }
 }

@@ -1,199 +1,217 @@
-//! Staff-level talks before expiry: the stacked alternating-offers protocol
-//! with time-dependent tactics, impasse detection, and the timing of the
-//! provider's moves (escalation, notice, data).
+//! Staff-level talks before expiry: one calendar of meetings on which every
+//! move and effect lands.
 //!
-//! Each meeting, payer first: the payer accepts the provider's standing ask if
-//! it is at or below the payer's threshold, otherwise offers its threshold
-//! (never less than its previous offer); the provider accepts that offer if it
-//! is at or above its own threshold, otherwise asks its threshold. With
-//! non-rate items won, the provider's walk-away on the rate is lower by their
-//! yearly value in uplift points (it weighs the whole package); its opening
-//! ask stays the same. An impasse
-//! is declared at the first meeting where the payer's offer has moved less
-//! than `impasse.min_move` since the meeting `stall_weeks` earlier.
+//! Each meeting, in order:
+//!
+//! 1. the provider's moves due by this week (escalation, a retry after a
+//!    refusal, notice; see [`super::escalation`], [`super::notice`]);
+//! 2. effects whose week has come (data ready, executives engaged, a
+//!    believed notice, backlash; items settled, [`super::items`]);
+//! 3. the stacked alternating-offers round, payer first: the payer accepts
+//!    the provider's standing ask if it is at or below the payer's rate
+//!    threshold, otherwise puts its threshold on the table (never below its
+//!    standing offer); the provider accepts that offer if it is at or above
+//!    its own rate threshold, otherwise asks its threshold;
+//! 4. the stall test ([`super::impasse`]), and the moves made on impasse.
+//!
+//! Rate thresholds are the package thresholds of [`super::tactic`] moved by
+//! the items settled so far. With every effect neutral this is the plain
+//! alternating-offers protocol with time-dependent tactics.
 
 use crate::scenario::Trigger;
 
-use super::Observer;
-use super::moves::{self, EffectKind, PayerPosition};
-use super::plan::{Plan, Terms};
-use super::world::World;
+use super::escalation::{self, Escalation};
+use super::impasse::StallWatch;
+use super::items::Agenda;
+use super::notice::{self, Notice};
+use super::payer::Payer;
+use super::{Costs, Observer, Setting, data};
 
 /// How the staff talks ended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TalksResult {
-    /// The deal, if one was struck before expiry: (week, uplift).
+    /// The deal, if one was struck before expiry: (week, yearly uplift).
     pub deal: Option<(i32, f64)>,
-    /// The payer's last offer (its standing offer at expiry).
+    /// The payer's rate offer on the table at the end.
     pub last_offer: f64,
     /// Week an impasse was first declared.
     pub impasse_week: Option<i32>,
-    /// Week the provider escalated, if it did.
-    pub escalation_week: Option<i32>,
-    /// Week of the executive meeting, if the executives engage.
-    pub executive_meeting_week: Option<i32>,
-    /// Week a notice was sent, if it was.
-    pub notice_week: Option<i32>,
-    /// Whether the notice was believed.
-    pub notice_believed: bool,
+    /// Escalations made (first attempt, retry).
+    pub escalations: [Option<Escalation>; 2],
+    /// The notice, if one was sent.
+    pub notice: Option<Notice>,
+    /// Costs incurred (data work, escalations), by week.
+    pub costs: Costs,
     /// The payer's position at the end of talks, with effects still pending.
-    pub payer: PayerPosition,
+    pub payer: Payer,
+    /// The items on the table at the end of talks.
+    pub agenda: Agenda,
 }
 
-/// Play the staff talks of `plan` on `world`.
-///
-/// `powers`, when given, holds `t_k^e` for this plan's calendar and the
-/// world's payer exponent `e` (shared by every strategy with the same
-/// calendar on a path); it is used while the payer's exponent is unchanged.
-pub fn staff_talks<O: Observer>(
-    terms: &Terms,
-    plan: &Plan,
-    world: &World,
-    powers: Option<&[f64]>,
-    obs: &mut O,
-) -> TalksResult {
-    let mut payer = PayerPosition::opening(world, plan);
-    if let Some(e) = moves::data_ready(world, plan) {
-        payer.schedule(EffectKind::Data, e);
+impl TalksResult {
+    /// Whether the executives agreed to engage (at either attempt).
+    pub fn exec_engaged(&self) -> bool {
+        self.escalations.iter().flatten().any(|e| e.meeting.is_some())
     }
+    /// Whether a refused escalation hardened the staff.
+    pub fn backlash(&self) -> bool {
+        self.escalations.iter().flatten().any(|e| e.backlash)
+    }
+}
+
+/// The week a fixed trigger is due by meeting week `week`, if it is.
+#[inline]
+fn due(trigger: Trigger, opening: i32, week: i32) -> Option<i32> {
+    match trigger {
+        Trigger::Now => Some(opening),
+        Trigger::Week(w) if w <= week => Some(w),
+        _ => None,
+    }
+}
+
+/// Play the staff talks of one renewal.
+///
+/// `powers`, when given, holds `t^e` for this plan's calendar and the
+/// world's payer exponent `e` (shared by every strategy with the same
+/// calendar on a path); it is used while the payer's exponent is that one.
+pub fn staff_talks<O: Observer>(set: &Setting, powers: Option<&[f64]>, obs: &mut O) -> TalksResult {
+    let (plan, world) = (set.plan, set.world);
+    let opening = plan.opening_week;
+    let mut payer = Payer::new(
+        world.payer_opening_offer,
+        set.memory.payer_reservation(world),
+        set.memory.payer_exponent(world),
+    );
+    let mut agenda = Agenda::new(world, set.terms, plan.all_issues, set.renewal, opening);
+    let mut costs = Costs::default();
+    if plan.data_prep {
+        costs.add(opening, world.data_cost);
+    }
+    data::prepare(set, &mut payer);
+    let exchange_end = data::ready_week(set).unwrap_or(opening)
+        + world.payer_response_weeks.round().max(0.0) as i32;
+    let mut watch = StallWatch::new(
+        exchange_end,
+        set.terms.stall_weeks,
+        set.terms.min_gap_closure,
+    );
+
     let mut r = TalksResult {
         deal: None,
         last_offer: world.payer_opening_offer,
         impasse_week: None,
-        escalation_week: None,
-        executive_meeting_week: None,
-        notice_week: None,
-        notice_believed: false,
+        escalations: [None, None],
+        notice: None,
+        costs,
         payer: payer.clone(),
+        agenda: agenda.clone(),
     };
-
-    // Offers made so far, for the stall test (ring of the last stall_meetings + 1).
-    const RING: usize = 128;
-    let lag = plan.stall_meetings.min(RING - 1);
-    let mut offers = [0.0f64; RING];
-    let mut offer = f64::NEG_INFINITY;
     let mut ask: Option<f64> = None;
 
     for (k, m) in plan.meetings.iter().enumerate() {
-        // Moves due by this meeting's week.
-        if r.escalation_week.is_none() {
-            let due = match plan.escalation {
-                Trigger::Now => Some(plan.opening_week),
-                Trigger::Week(w) if w <= m.week => Some(w),
-                _ => None,
-            };
-            if let Some(w) = due {
-                escalate(&mut r, &mut payer, world, plan, w, obs);
-            }
+        // 1. Moves due by this week.
+        if r.escalations[0].is_none()
+            && let Some(w) = due(plan.escalation, opening, m.week)
+        {
+            escalate(&mut r, set, &mut payer, &mut agenda, w, 0, obs);
         }
-        if r.notice_week.is_none() {
-            let due = match plan.notice {
-                Trigger::Now => Some(plan.opening_week),
-                Trigger::Week(w) if w <= m.week => Some(w),
-                _ => None,
-            };
-            if let Some(w) = due {
-                notify(&mut r, &mut payer, world, plan, w, obs);
-            }
+        if retry_allowed(&r)
+            && let Some(w) = due(plan.escalation_retry, opening, m.week)
+            && w > r.escalations[0].map_or(i32::MAX, |e| e.week)
+        {
+            escalate(&mut r, set, &mut payer, &mut agenda, w, 1, obs);
         }
+        if r.notice.is_none()
+            && let Some(w) = due(plan.notice, opening, m.week)
+        {
+            give_notice(&mut r, set, &mut payer, w, obs);
+        }
+
+        // 2. Effects that have come due.
         let applied = payer.advance_to(m.week);
         obs.effects(m.week, applied);
+        agenda.advance_to(world, m.week);
 
-        // Payer's turn.
-        let payer_threshold = match powers {
-            Some(p) if payer.exponent == world.payer_exponent => payer.threshold_at_power(p[k]),
-            _ => payer.threshold(m.ln_t),
-        };
+        // 3. Payer's turn, then the provider's.
+        let power = powers
+            .filter(|_| payer.exponent == world.payer_exponent)
+            .map(|p| p[k]);
+        let package = payer.threshold(m.ln_t, power);
+        let payer_threshold = package - agenda.payer_shift;
         if let Some(a) = ask
             && a <= payer_threshold
         {
-            obs.meeting(m.week, payer_threshold.max(offer), a);
+            obs.meeting(m.week, payer.standing_offer() - agenda.payer_shift, a);
             r.deal = Some((m.week, a));
             break;
         }
-        offer = offer.max(payer_threshold);
-        // Provider's turn. It weighs the whole package: items won lower its
-        // walk-away on the rate by their value, so its threshold falls from
-        // the same opening ask towards that lower walk-away.
-        let provider_threshold =
-            m.provider_threshold - payer.items_credit(world.annual_revenue) * m.provider_progress;
+        let offer_package = payer.offer(package);
+        let offer = offer_package - agenda.payer_shift;
+        let provider_threshold = m.provider_threshold - agenda.provider_credit;
+        obs.meeting(m.week, offer, provider_threshold);
         if offer >= provider_threshold {
-            obs.meeting(m.week, offer, provider_threshold);
             r.deal = Some((m.week, offer));
             break;
         }
         ask = Some(provider_threshold);
-        obs.meeting(m.week, offer, provider_threshold);
 
-        // Stall test.
-        offers[k % RING] = offer;
-        if r.impasse_week.is_none() && k >= lag && lag > 0 {
-            let moved = offer - offers[(k - lag) % RING];
-            if moved < terms.impasse_min_move {
+        // 4. Stall test, and the moves made on impasse.
+        if watch.observe(m.week, offer_package, provider_threshold - offer) {
+            if r.impasse_week.is_none() {
                 r.impasse_week = Some(m.week);
                 obs.impasse(m.week);
-                if plan.escalation == Trigger::OnImpasse && r.escalation_week.is_none() {
-                    escalate(&mut r, &mut payer, world, plan, m.week, obs);
-                }
-                if plan.notice == Trigger::OnImpasse
-                    && r.notice_week.is_none()
-                    && m.week <= terms.notice_deadline
-                {
-                    notify(&mut r, &mut payer, world, plan, m.week, obs);
-                }
+            }
+            if plan.escalation == Trigger::OnImpasse && r.escalations[0].is_none() {
+                escalate(&mut r, set, &mut payer, &mut agenda, m.week, 0, obs);
+            } else if plan.escalation_retry == Trigger::OnImpasse
+                && retry_allowed(&r)
+                && r.escalations[0].is_some_and(|e| e.week < m.week)
+            {
+                escalate(&mut r, set, &mut payer, &mut agenda, m.week, 1, obs);
+            }
+            if plan.notice == Trigger::OnImpasse
+                && r.notice.is_none()
+                && m.week <= set.terms.notice_deadline
+            {
+                give_notice(&mut r, set, &mut payer, m.week, obs);
             }
         }
     }
-    // Moves set for a week after the last meeting still happen before expiry
-    // (their effects may arrive out of network).
-    if r.deal.is_none() {
-        if let (Trigger::Week(w), None) = (plan.escalation, r.escalation_week) {
-            escalate(&mut r, &mut payer, world, plan, w, obs);
-        }
-        if let (Trigger::Week(w), None) = (plan.notice, r.notice_week) {
-            notify(&mut r, &mut payer, world, plan, w, obs);
-        }
-    }
-    r.last_offer = if offer.is_finite() {
-        offer
-    } else {
-        world.payer_opening_offer
-    };
+    r.last_offer = payer.standing_offer() - agenda.payer_shift;
     r.payer = payer;
+    r.agenda = agenda;
     r
+}
+
+/// A retry is possible once the first attempt was refused.
+fn retry_allowed(r: &TalksResult) -> bool {
+    r.escalations[1].is_none() && r.escalations[0].is_some_and(|e| e.meeting.is_none())
 }
 
 fn escalate<O: Observer>(
     r: &mut TalksResult,
-    payer: &mut PayerPosition,
-    world: &World,
-    plan: &Plan,
+    set: &Setting,
+    payer: &mut Payer,
+    agenda: &mut Agenda,
     week: i32,
+    attempt: usize,
     obs: &mut O,
 ) {
     let premature = r.impasse_week.is_none_or(|i| i > week);
-    r.escalation_week = Some(week);
-    let effect = moves::escalate(world, plan, week, premature);
-    r.executive_meeting_week = effect.map(|e| e.week);
-    obs.escalation(week, premature, effect.map(|e| e.week));
-    if let Some(e) = effect {
-        payer.schedule(EffectKind::Executives, e);
-    }
+    let e = escalation::escalate(set, payer, agenda, week, premature, attempt);
+    r.costs.add(week, set.world.escalation_cost);
+    r.escalations[attempt] = Some(e);
+    obs.escalation(&e);
 }
 
-fn notify<O: Observer>(
+fn give_notice<O: Observer>(
     r: &mut TalksResult,
-    payer: &mut PayerPosition,
-    world: &World,
-    plan: &Plan,
+    set: &Setting,
+    payer: &mut Payer,
     week: i32,
     obs: &mut O,
 ) {
-    r.notice_week = Some(week);
-    let effect = moves::give_notice(world, plan, week);
-    r.notice_believed = effect.is_some();
-    obs.notice(week, effect.is_some());
-    if let Some(e) = effect {
-        payer.schedule(EffectKind::Notice, e);
-    }
+    let n = notice::give_notice(set, payer, week);
+    r.notice = Some(n);
+    obs.notice(&n);
 }

@@ -1,19 +1,22 @@
 //! A path told week by week: the payer's offers and the provider's asks at
-//! each meeting, and the moves and events along the way. Used for the sample
-//! timelines of a report; the Monte Carlo loop uses [`super::Silent`] and pays
-//! nothing for this.
+//! each meeting of this renewal, and the moves and events along the way.
+//! Used for the sample timelines of a report; the Monte Carlo loop uses
+//! [`super::Silent`] and pays nothing for this. Later renewals are summed up
+//! in one event each.
 
 use serde::Serialize;
 
+use super::escalation::Escalation;
+use super::notice::Notice;
 use super::revenue::Course;
-use super::{Observer, Outcome};
+use super::{Observer, Outcome, RenewalOutcome};
 
 /// One staff meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct MeetingPoint {
     /// Week relative to expiry.
     pub week: i32,
-    /// The payer's standing offer after its turn.
+    /// The payer's standing rate offer after its turn.
     pub payer_offer: f64,
     /// The provider's ask (its threshold) at this meeting.
     pub provider_ask: f64,
@@ -24,9 +27,9 @@ pub struct MeetingPoint {
 pub struct Event {
     /// Week relative to expiry.
     pub week: i32,
-    /// What: `impasse`, `escalation`, `executives_engage`, `notice`,
-    /// `data_ready`, `deal`, `out_of_network`, `back_in_network`,
-    /// `roll_over`, `bluff_called`.
+    /// What: `impasse`, `escalation`, `executives_engage`, `backlash`,
+    /// `notice`, `data_ready`, `deal`, `out_of_network`, `back_in_network`,
+    /// `roll_over`, `bluff_called`, `next_renewal`.
     pub kind: String,
     /// A short plain-English description.
     pub detail: String,
@@ -35,18 +38,21 @@ pub struct Event {
 /// A whole path for one strategy.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Timeline {
-    /// Staff meetings, in order.
+    /// Staff meetings of this renewal, in order.
     pub meetings: Vec<MeetingPoint>,
-    /// Events, in order of week.
+    /// Events of this renewal, in order of week (later renewals: one each).
     pub events: Vec<Event>,
-    /// Weeks out of network after expiry (0 if none).
+    /// Weeks out of network after this expiry (0 if none).
     pub oon_weeks: u32,
-    /// Weeks of roll-over after expiry (0 if none).
+    /// Weeks of roll-over after this expiry (0 if none).
     pub rollover_weeks: u32,
-    /// The new contract's uplift, if any.
+    /// This renewal's yearly uplift, if a contract followed.
     pub uplift: Option<f64>,
-    /// Net present revenue of the path.
+    /// Net present revenue of the path over the horizon.
     pub revenue: f64,
+    /// Renewal being played (events of later ones are not traced in detail).
+    #[serde(skip)]
+    current: usize,
 }
 
 impl Timeline {
@@ -57,6 +63,9 @@ impl Timeline {
             detail,
         });
     }
+    fn tracing(&self) -> bool {
+        self.current == 0
+    }
 }
 
 fn pct(x: f64) -> String {
@@ -64,69 +73,109 @@ fn pct(x: f64) -> String {
 }
 
 impl Observer for Timeline {
+    fn renewal(&mut self, r: usize) {
+        self.current = r;
+    }
     fn meeting(&mut self, week: i32, payer_offer: f64, provider_ask: f64) {
-        self.meetings.push(MeetingPoint {
-            week,
-            payer_offer,
-            provider_ask,
-        });
+        if self.tracing() {
+            self.meetings.push(MeetingPoint {
+                week,
+                payer_offer,
+                provider_ask,
+            });
+        }
     }
     fn impasse(&mut self, week: i32) {
-        self.push(week, "impasse", "staff talks stall".into());
+        if self.tracing() {
+            self.push(week, "impasse", "staff talks stuck".into());
+        }
     }
-    fn escalation(&mut self, week: i32, premature: bool, meeting: Option<i32>) {
-        let when = if premature {
+    fn escalation(&mut self, e: &Escalation) {
+        if !self.tracing() {
+            return;
+        }
+        let which = if e.attempt > 0 { "second escalation" } else { "escalation" };
+        let when = if e.premature {
             "before any impasse (premature)"
         } else {
             "after the impasse"
         };
-        let outcome = match meeting {
-            Some(m) => format!("; the executives will engage at week {m}"),
-            None => "; the executives will not engage".into(),
+        let outcome = match (e.meeting, e.backlash) {
+            (Some(m), _) => format!("; the executives will engage at week {m}"),
+            (None, true) => "; refused, and the staff harden (backlash)".into(),
+            (None, false) => "; the executives will not engage".into(),
         };
-        self.push(week, "escalation", format!("escalation {when}{outcome}"));
+        self.push(e.week, "escalation", format!("{which} {when}{outcome}"));
     }
-    fn notice(&mut self, week: i32, believed: bool) {
-        let b = if believed { "believed" } else { "not believed" };
-        self.push(week, "notice", format!("notice of non-renewal, {b}"));
+    fn notice(&mut self, n: &Notice) {
+        if !self.tracing() {
+            return;
+        }
+        let b = if n.refused_to_talk {
+            "the payer refuses to talk until expiry"
+        } else if n.believed {
+            "believed"
+        } else {
+            "not believed"
+        };
+        self.push(n.week, "notice", format!("notice of non-renewal, {b}"));
     }
-    fn effects(&mut self, week: i32, applied: [bool; 3]) {
+    fn effects(&mut self, week: i32, applied: [bool; super::payer::EFFECT_KINDS]) {
+        if !self.tracing() {
+            return;
+        }
         if applied[0] {
             self.push(week, "data_ready", "documented case ready".into());
         }
         if applied[1] {
             self.push(week, "executives_engage", "payer executives engage".into());
         }
+        if applied[3] {
+            self.push(week, "backlash", "payer staff harden after the refusal".into());
+        }
     }
-    fn end(&mut self, course: &Course, outcome: &Outcome) {
+    fn settled(&mut self, r: usize, course: &Course, o: &RenewalOutcome) {
+        if r > 0 {
+            let what = if o.out_of_network {
+                format!("renewal {}: out of network {} weeks", r + 1, o.oon_weeks)
+            } else if o.uplift.is_finite() {
+                format!("renewal {}: {} a year", r + 1, pct(o.uplift))
+            } else {
+                format!("renewal {}: no contract", r + 1)
+            };
+            self.push(0, "next_renewal", what);
+            return;
+        }
         self.oon_weeks = course.oon_weeks;
         self.rollover_weeks = course.rollover_weeks;
-        self.uplift = course.contract.then_some(course.uplift);
-        self.revenue = outcome.revenue;
-        if outcome.deal_before_expiry {
-            let week = outcome.deal_week.unwrap_or(0);
-            self.push(week, "deal", format!("deal at {}", pct(course.uplift)));
-        } else if outcome.bluff_called {
-            self.push(
-                0,
-                "bluff_called",
+        self.uplift = course.uplift;
+        let uplift = course.uplift.unwrap_or(f64::NAN);
+        if o.deal_before_expiry {
+            let week = o.deal_week.unwrap_or(0);
+            self.push(week, "deal", format!("deal at {} a year", pct(uplift)));
+        } else if o.bluff_called {
+            let how = if course.rollover_weeks > 0 {
                 format!(
-                    "bluff called: notice withdrawn, payer's last offer {} accepted",
-                    pct(course.uplift)
-                ),
-            );
-        } else if outcome.out_of_network {
+                    "the payer rescinds the notice: old terms for {} weeks, then {} a year",
+                    course.rollover_weeks,
+                    pct(uplift)
+                )
+            } else {
+                format!("the payer cuts its offer to {} a year", pct(uplift))
+            };
+            self.push(0, "bluff_called", format!("bluff called: {how}"));
+        } else if o.out_of_network {
             self.push(0, "out_of_network", "contract ends: out of network".into());
-            match outcome.deal_week {
+            match o.deal_week {
                 Some(w) => self.push(
                     w,
                     "back_in_network",
-                    format!("new contract at {} after {w} weeks out", pct(course.uplift)),
+                    format!("new contract at {} a year after {w} weeks out", pct(uplift)),
                 ),
                 None => self.push(
                     course.oon_weeks as i32,
                     "out_of_network",
-                    "still out of network at the horizon".into(),
+                    "still out of network at the next renewal".into(),
                 ),
             }
         } else if course.rollover_weeks > 0 {
@@ -134,18 +183,18 @@ impl Observer for Timeline {
             self.push(
                 course.rollover_weeks as i32,
                 "deal",
-                format!("payer's last offer {} applies", pct(course.uplift)),
+                format!("payer's last offer {} a year applies", pct(uplift)),
             );
         } else {
             self.push(
                 0,
                 "deal",
-                format!(
-                    "payer's last offer {} accepted at expiry",
-                    pct(course.uplift)
-                ),
+                format!("payer's last offer {} a year accepted at expiry", pct(uplift)),
             );
         }
+    }
+    fn end(&mut self, outcome: &Outcome) {
+        self.revenue = outcome.revenue;
         self.events.sort_by_key(|e| e.week);
     }
 }

@@ -19,7 +19,7 @@ use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::scenario::{Copula, Dist, Scenario};
+use crate::scenario::{Copula, Dist, MAX_RENEWALS, Scenario, Side};
 
 /// The dotted path of an input, built without allocating.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +28,12 @@ pub enum InputPath<'a> {
     Static(&'static str),
     /// A field of a named `[[item]]`: `item.NAME.FIELD`.
     Item(&'a str, &'static str),
+    /// An event of renewal `r` (0-based): the path itself for the first
+    /// renewal, `PATH.renewalN` (N = r + 1) for later ones.
+    Renewal(&'static str, usize),
+    /// An event of a named item at renewal `r`: `item.NAME.FIELD`, with
+    /// `.renewalN` for later renewals.
+    ItemRenewal(&'a str, &'static str, usize),
 }
 
 impl std::fmt::Display for InputPath<'_> {
@@ -35,6 +41,12 @@ impl std::fmt::Display for InputPath<'_> {
         match self {
             InputPath::Static(p) => f.write_str(p),
             InputPath::Item(name, field) => write!(f, "item.{name}.{field}"),
+            InputPath::Renewal(p, 0) => f.write_str(p),
+            InputPath::Renewal(p, r) => write!(f, "{p}.renewal{}", r + 1),
+            InputPath::ItemRenewal(name, field, 0) => write!(f, "item.{name}.{field}"),
+            InputPath::ItemRenewal(name, field, r) => {
+                write!(f, "item.{name}.{field}.renewal{}", r + 1)
+            }
         }
     }
 }
@@ -51,17 +63,45 @@ pub trait Source {
 /// A non-rate item as drawn on one path.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorldItem {
-    /// Yearly value to the provider, dollars.
+    /// Whether the payer asks for it (a counter-ask) rather than the provider.
+    pub payer_asks: bool,
+    /// Yearly value to the provider (its loss, for a counter-ask), dollars.
     pub annual_value: f64,
-    /// Cost to the payer, uplift points.
-    pub payer_cost: f64,
-    /// Win probability at staff level.
+    /// Share of the value the other side loses.
+    pub transfer_share: f64,
+    /// Weeks of staff work from the opening of talks to settle it.
+    pub weeks: f64,
+    /// Win probability of the asking side at staff level.
     pub p_win_staff: f64,
-    /// Win probability with executives engaged.
+    /// Win probability of the asking side with executives engaged.
     pub p_win_exec: f64,
-    /// The event's uniform: won at staff level if below `p_win_staff`, with
-    /// executives if below `p_win_exec`.
-    pub u_win: f64,
+    /// The event's uniform at each renewal: won at staff level if below
+    /// `p_win_staff`, with executives if below `p_win_exec`.
+    pub u_win: [f64; MAX_RENEWALS],
+}
+
+/// The uniforms of the random events of one renewal, resolved by inversion
+/// so that every strategy on a path meets the same luck.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RenewalEvents {
+    /// Leadership is aligned if below `provider.alignment`.
+    pub u_aligned: f64,
+    /// Executives engage if below the success probability: first attempt,
+    /// retry.
+    pub u_exec_engaged: [f64; 2],
+    /// A refused escalation hardens the staff if below the backlash
+    /// probability: first attempt, retry.
+    pub u_backlash: [f64; 2],
+    /// The payer refuses to talk after a notice if below
+    /// `payer.notice.refuse_to_talk_prob`.
+    pub u_refuse_to_talk: f64,
+    /// The notice is believed if below its credibility.
+    pub u_notice_believed: f64,
+    /// A split leadership withdraws the notice if below
+    /// `provider.notice.misaligned_withdraw_prob`.
+    pub u_withdraw: f64,
+    /// Inverted through the payer's return-time distribution.
+    pub u_payer_return: f64,
 }
 
 /// Every number one path needs, drawn once and shared by all strategies.
@@ -77,15 +117,23 @@ pub struct World {
     pub payer_opening_offer: f64,
     pub payer_reservation: f64,
     pub payer_exponent: f64,
+    pub payer_response_weeks: f64,
     pub exec_success_prob: f64,
     pub exec_reservation_gain: f64,
     pub exec_exponent_after: f64,
     pub exec_lag_weeks: f64,
     pub exec_premature_penalty: f64,
+    pub exec_backlash_prob: f64,
+    pub exec_premature_backlash_prob: f64,
+    pub exec_backlash_exponent_add: f64,
+    pub exec_backlash_reservation_loss: f64,
+    pub exec_retry_factor: f64,
     pub notice_credibility: f64,
     pub notice_reservation_gain: f64,
     pub notice_exponent_after: f64,
     pub bluff_credibility_factor: f64,
+    pub refuse_to_talk_prob: f64,
+    pub called_bluff_cut: f64,
     pub oon_reservation_gain: f64,
     pub oon_pressure_weeks: f64,
     pub oon_return_scale_weeks: f64,
@@ -95,24 +143,33 @@ pub struct World {
     pub misaligned_factor: f64,
     pub bargaining_weight: f64,
     pub data_prep_weeks: f64,
+    pub escalation_cost: f64,
+    pub other_revenue: f64,
+    pub pre_expiry_switch_rate: f64,
+    pub misaligned_withdraw_prob: f64,
     pub volume_retention: f64,
     pub weekly_switch_rate: f64,
     pub return_share: f64,
     pub continuity_weeks: f64,
     pub continuity_share: f64,
+    pub oon_fixed_cost: f64,
+    pub spillover_share: f64,
 
     pub data_reservation_gain: f64,
+    pub data_cost: f64,
+
+    pub called_bluff_credibility: f64,
+    pub repeat_threat_factor: f64,
+    pub oon_credibility_gain: f64,
+    pub backlash_memory: f64,
+    pub goodwill_gain: f64,
 
     pub items: Vec<WorldItem>,
 
-    /// Event: leadership is aligned if below `alignment`.
-    pub u_aligned: f64,
-    /// Event: executives engage if below the (possibly penalised) success probability.
-    pub u_exec_engaged: f64,
-    /// Event: the notice is believed if below its credibility.
-    pub u_notice_believed: f64,
-    /// Event: inverted through the payer's return-time distribution.
-    pub u_payer_return: f64,
+    /// Number of renewals played (`contract.renewals`).
+    pub renewals: usize,
+    /// The random events of each renewal (the first `renewals` are used).
+    pub events: [RenewalEvents; MAX_RENEWALS],
 }
 
 impl World {
@@ -134,25 +191,42 @@ impl World {
         self.payer_opening_offer = src.input(P("payer.opening_offer"), &p.opening_offer);
         self.payer_reservation = src.input(P("payer.reservation"), &p.reservation);
         self.payer_exponent = src.input(P("payer.concession_exponent"), &p.concession_exponent);
-        self.exec_success_prob = src.input(P("payer.exec.success_prob"), &p.exec.success_prob);
+        self.payer_response_weeks = src.input(P("payer.response_weeks"), &p.response_weeks);
+        let e = &p.exec;
+        self.exec_success_prob = src.input(P("payer.exec.success_prob"), &e.success_prob);
         self.exec_reservation_gain =
-            src.input(P("payer.exec.reservation_gain"), &p.exec.reservation_gain);
-        self.exec_exponent_after =
-            src.input(P("payer.exec.exponent_after"), &p.exec.exponent_after);
-        self.exec_lag_weeks = src.input(P("payer.exec.lag_weeks"), &p.exec.lag_weeks);
+            src.input(P("payer.exec.reservation_gain"), &e.reservation_gain);
+        self.exec_exponent_after = src.input(P("payer.exec.exponent_after"), &e.exponent_after);
+        self.exec_lag_weeks = src.input(P("payer.exec.lag_weeks"), &e.lag_weeks);
         self.exec_premature_penalty =
-            src.input(P("payer.exec.premature_penalty"), &p.exec.premature_penalty);
-        self.notice_credibility = src.input(P("payer.notice.credibility"), &p.notice.credibility);
-        self.notice_reservation_gain = src.input(
-            P("payer.notice.reservation_gain"),
-            &p.notice.reservation_gain,
+            src.input(P("payer.exec.premature_penalty"), &e.premature_penalty);
+        self.exec_backlash_prob = src.input(P("payer.exec.backlash_prob"), &e.backlash_prob);
+        self.exec_premature_backlash_prob = src.input(
+            P("payer.exec.premature_backlash_prob"),
+            &e.premature_backlash_prob,
         );
+        self.exec_backlash_exponent_add = src.input(
+            P("payer.exec.backlash_exponent_add"),
+            &e.backlash_exponent_add,
+        );
+        self.exec_backlash_reservation_loss = src.input(
+            P("payer.exec.backlash_reservation_loss"),
+            &e.backlash_reservation_loss,
+        );
+        self.exec_retry_factor = src.input(P("payer.exec.retry_factor"), &e.retry_factor);
+        let n = &p.notice;
+        self.notice_credibility = src.input(P("payer.notice.credibility"), &n.credibility);
+        self.notice_reservation_gain =
+            src.input(P("payer.notice.reservation_gain"), &n.reservation_gain);
         self.notice_exponent_after =
-            src.input(P("payer.notice.exponent_after"), &p.notice.exponent_after);
+            src.input(P("payer.notice.exponent_after"), &n.exponent_after);
         self.bluff_credibility_factor = src.input(
             P("payer.notice.bluff_credibility_factor"),
-            &p.notice.bluff_credibility_factor,
+            &n.bluff_credibility_factor,
         );
+        self.refuse_to_talk_prob =
+            src.input(P("payer.notice.refuse_to_talk_prob"), &n.refuse_to_talk_prob);
+        self.called_bluff_cut = src.input(P("payer.notice.called_bluff_cut"), &n.called_bluff_cut);
         self.oon_reservation_gain =
             src.input(P("payer.oon.reservation_gain"), &p.oon.reservation_gain);
         self.oon_pressure_weeks = src.input(P("payer.oon.pressure_weeks"), &p.oon.pressure_weeks);
@@ -165,6 +239,16 @@ impl World {
         self.misaligned_factor = src.input(P("provider.misaligned_factor"), &v.misaligned_factor);
         self.bargaining_weight = src.input(P("provider.bargaining_weight"), &v.bargaining_weight);
         self.data_prep_weeks = src.input(P("provider.data_prep_weeks"), &v.data_prep_weeks);
+        self.escalation_cost = src.input(P("provider.escalation_cost"), &v.escalation_cost);
+        self.other_revenue = src.input(P("provider.other_revenue"), &v.other_revenue);
+        self.pre_expiry_switch_rate = src.input(
+            P("provider.notice.pre_expiry_switch_rate"),
+            &v.notice.pre_expiry_switch_rate,
+        );
+        self.misaligned_withdraw_prob = src.input(
+            P("provider.notice.misaligned_withdraw_prob"),
+            &v.notice.misaligned_withdraw_prob,
+        );
         self.volume_retention =
             src.input(P("provider.oon.volume_retention"), &v.oon.volume_retention);
         self.weekly_switch_rate = src.input(
@@ -176,38 +260,77 @@ impl World {
             src.input(P("provider.oon.continuity_weeks"), &v.oon.continuity_weeks);
         self.continuity_share =
             src.input(P("provider.oon.continuity_share"), &v.oon.continuity_share);
+        self.oon_fixed_cost = src.input(P("provider.oon.fixed_cost"), &v.oon.fixed_cost);
+        self.spillover_share = src.input(P("provider.oon.spillover_share"), &v.oon.spillover_share);
 
         self.data_reservation_gain =
             src.input(P("data.reservation_gain"), &s.data.reservation_gain);
+        self.data_cost = src.input(P("data.cost"), &s.data.cost);
 
+        let r = &s.relationship;
+        self.called_bluff_credibility = src.input(
+            P("relationship.called_bluff_credibility"),
+            &r.called_bluff_credibility,
+        );
+        self.repeat_threat_factor = src.input(
+            P("relationship.repeat_threat_factor"),
+            &r.repeat_threat_factor,
+        );
+        self.oon_credibility_gain = src.input(
+            P("relationship.oon_credibility_gain"),
+            &r.oon_credibility_gain,
+        );
+        self.backlash_memory = src.input(P("relationship.backlash_memory"), &r.backlash_memory);
+        self.goodwill_gain = src.input(P("relationship.goodwill_gain"), &r.goodwill_gain);
+
+        self.renewals = (s.contract.renewals as usize).clamp(1, MAX_RENEWALS);
         self.items.resize(s.items.len(), WorldItem::default());
         for (item, drawn) in s.items.iter().zip(self.items.iter_mut()) {
             let at = |field| InputPath::Item(&item.name, field);
+            drawn.payer_asks = item.asked_by == Side::Payer;
             drawn.annual_value = src.input(at("annual_value"), &item.annual_value);
-            drawn.payer_cost = src.input(at("payer_cost"), &item.payer_cost);
+            drawn.transfer_share = src.input(at("transfer_share"), &item.transfer_share);
+            drawn.weeks = src.input(at("weeks"), &item.weeks);
             drawn.p_win_staff = src.input(at("p_win_staff"), &item.p_win_staff);
             drawn.p_win_exec = src.input(at("p_win_exec"), &item.p_win_exec);
-            drawn.u_win = src.event(at("won"));
+            drawn.u_win = [0.0; MAX_RENEWALS];
+            for r in 0..self.renewals {
+                drawn.u_win[r] = src.event(InputPath::ItemRenewal(&item.name, "won", r));
+            }
         }
 
-        self.u_aligned = src.event(P("event.aligned"));
-        self.u_exec_engaged = src.event(P("event.exec_engaged"));
-        self.u_notice_believed = src.event(P("event.notice_believed"));
-        self.u_payer_return = src.event(P("event.payer_return"));
+        self.events = [RenewalEvents::default(); MAX_RENEWALS];
+        for r in 0..self.renewals {
+            let at = |name| InputPath::Renewal(name, r);
+            let ev = &mut self.events[r];
+            ev.u_aligned = src.event(at("event.aligned"));
+            ev.u_exec_engaged = [
+                src.event(at("event.exec_engaged")),
+                src.event(at("event.exec_engaged_retry")),
+            ];
+            ev.u_backlash = [
+                src.event(at("event.backlash")),
+                src.event(at("event.backlash_retry")),
+            ];
+            ev.u_refuse_to_talk = src.event(at("event.refuse_to_talk"));
+            ev.u_notice_believed = src.event(at("event.notice_believed"));
+            ev.u_withdraw = src.event(at("event.notice_withdrawn"));
+            ev.u_payer_return = src.event(at("event.payer_return"));
+        }
     }
 
-    /// Whether leadership speaks with one voice on this path.
-    pub fn aligned(&self) -> bool {
-        self.u_aligned < self.alignment
+    /// Whether leadership speaks with one voice at renewal `r`.
+    pub fn aligned(&self, r: usize) -> bool {
+        self.events[r].u_aligned < self.alignment
     }
 
-    /// Weeks out of network until the payer comes back, by inversion of a
-    /// Weibull distribution: `T = scale * (-ln(1 - u))^(1/shape)`, rounded up
-    /// to whole weeks (at least one). Its hazard `(k/λ)(t/λ)^(k-1)` grows with
-    /// time when the shape `k` exceeds 1.
-    pub fn payer_return_weeks(&self) -> u32 {
-        let t = self.oon_return_scale_weeks
-            * (-(1.0 - self.u_payer_return).ln()).powf(1.0 / self.oon_return_shape);
+    /// Weeks out of network until the payer comes back at renewal `r`, by
+    /// inversion of a Weibull distribution: `T = scale * (-ln(1 - u))^(1/shape)`,
+    /// rounded up to whole weeks (at least one). Its hazard
+    /// `(k/λ)(t/λ)^(k-1)` grows with time when the shape `k` exceeds 1.
+    pub fn payer_return_weeks(&self, r: usize) -> u32 {
+        let u = self.events[r].u_payer_return;
+        let t = self.oon_return_scale_weeks * (-(1.0 - u).ln()).powf(1.0 / self.oon_return_shape);
         t.ceil().clamp(1.0, 1.0e6) as u32
     }
 }
@@ -440,16 +563,40 @@ impl Scenario {
 /// for hand-computed tests and examples.
 #[derive(Debug, Clone)]
 pub struct MeanSource {
-    /// The uniform returned for every event.
+    /// The uniform returned for every event not listed in `events`.
     pub event_uniform: f64,
+    /// Uniforms for named events (`event.exec_engaged`,
+    /// `event.payer_return.renewal2`, `item.denials.won`, ...).
+    pub events: Vec<(String, f64)>,
+}
+
+impl MeanSource {
+    /// Every event at `u`.
+    pub fn new(u: f64) -> Self {
+        MeanSource {
+            event_uniform: u,
+            events: Vec::new(),
+        }
+    }
+
+    /// The same, with event `path` at `u`.
+    pub fn with(mut self, path: &str, u: f64) -> Self {
+        self.events.push((path.to_string(), u));
+        self
+    }
 }
 
 impl Source for MeanSource {
     fn input(&mut self, _: InputPath<'_>, dist: &Dist) -> f64 {
         dist.mean()
     }
-    fn event(&mut self, _: InputPath<'_>) -> f64 {
-        self.event_uniform
+    fn event(&mut self, path: InputPath<'_>) -> f64 {
+        let name = path.to_string();
+        self.events
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == name)
+            .map_or(self.event_uniform, |(_, u)| *u)
     }
 }
 

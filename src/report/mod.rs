@@ -16,7 +16,7 @@ pub mod xlsx;
 
 use serde::Serialize;
 
-use crate::engine::{Distribution, PairSummary, RunSummary, StrategySummary};
+use crate::engine::{Distribution, PairSummary, RenewalSummary, RunSummary, StrategySummary};
 use crate::scenario::Scenario;
 
 /// A mean, for metrics where only the mean is reported.
@@ -66,7 +66,103 @@ pub struct DealWeek {
     pub deals: u64,
 }
 
-/// Everything reported about one strategy.
+/// What one renewal gave, on average over paths. Event probabilities are
+/// shares of paths; conditional means are over the paths where the
+/// condition holds (null in JSON when none did).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RenewalReport {
+    /// Renewal number (1: this one).
+    pub renewal: usize,
+    /// Net present revenue in the renewal's term, dollars.
+    pub revenue: Mean,
+    /// Net present margin less costs in the term, dollars.
+    pub margin: Mean,
+    /// Present value of the costs of moves in the term, dollars.
+    pub costs: Mean,
+    /// Yearly uplift of the new contract (paths with one).
+    pub uplift: Mean,
+    /// Probability of a deal before expiry.
+    pub p_deal_before_expiry: f64,
+    /// Yearly uplift, among deals before expiry.
+    pub uplift_if_deal_before_expiry: Mean,
+    /// Deal week (relative to expiry), among deals before expiry.
+    pub deal_week_if_deal_before_expiry: Mean,
+    /// Probability the old terms rolled over.
+    pub p_rolled_over: f64,
+    /// Probability of going out of network.
+    pub p_out_of_network: f64,
+    /// Weeks out of network, among paths that went.
+    pub oon_weeks_if_oon: Mean,
+    /// Probability a notice was sent.
+    pub p_notice: f64,
+    /// Probability of going out of network, among paths with a notice.
+    pub p_out_of_network_if_notice: f64,
+    /// Probability the payer refused to talk, among paths with a notice.
+    pub p_refused_to_talk_if_notice: f64,
+    /// Probability a bluff was called.
+    pub p_bluff_called: f64,
+    /// Probability the provider escalated.
+    pub p_escalated: f64,
+    /// Probability the payer's executives engaged.
+    pub p_executives_engaged: f64,
+    /// Probability a refused escalation hardened the payer's staff.
+    pub p_backlash: f64,
+    /// Probability staff talks reached an impasse.
+    pub p_impasse: f64,
+    /// Week of the impasse (relative to expiry), among paths with one.
+    pub impasse_week_if_impasse: Mean,
+    /// Net yearly value of non-rate items won, dollars.
+    pub nonrate_value: Mean,
+    /// Patient-weeks without in-network access in the term.
+    pub patient_weeks_out_of_network: Mean,
+}
+
+fn mean(m: &crate::engine::stats::Moments) -> Mean {
+    Mean { mean: m.mean() }
+}
+
+impl RenewalReport {
+    fn new(renewal: usize, s: &RenewalSummary) -> Self {
+        RenewalReport {
+            renewal,
+            revenue: mean(&s.revenue),
+            margin: mean(&s.margin),
+            costs: mean(&s.costs),
+            uplift: mean(&s.uplift),
+            p_deal_before_expiry: s.deal_before_expiry.p(),
+            uplift_if_deal_before_expiry: mean(&s.uplift_if_deal_before_expiry),
+            deal_week_if_deal_before_expiry: mean(&s.deal_week_if_deal_before_expiry),
+            p_rolled_over: s.rolled_over.p(),
+            p_out_of_network: s.out_of_network.p(),
+            oon_weeks_if_oon: mean(&s.oon_weeks_if_oon),
+            p_notice: s.notice_sent.p(),
+            p_out_of_network_if_notice: s.out_of_network_if_notice.p(),
+            p_refused_to_talk_if_notice: s.refused_to_talk_if_notice.p(),
+            p_bluff_called: s.bluff_called.p(),
+            p_escalated: s.escalated.p(),
+            p_executives_engaged: s.exec_engaged.p(),
+            p_backlash: s.backlash.p(),
+            p_impasse: s.impasse.p(),
+            impasse_week_if_impasse: mean(&s.impasse_week_if_impasse),
+            nonrate_value: mean(&s.nonrate_value),
+            patient_weeks_out_of_network: mean(&s.patient_weeks_out_of_network),
+        }
+    }
+}
+
+/// Paths in one week of a histogram (deals, impasses).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WeekCount {
+    /// Week relative to expiry (negative).
+    pub week: i64,
+    /// Number of paths.
+    pub paths: u64,
+}
+
+/// Everything reported about one strategy. Money and patient figures are
+/// totals over the horizon (every renewal counted); event figures
+/// (`p_deal_before_expiry`, `uplift`, `p_out_of_network`, ...) are this
+/// renewal's, and `renewals` gives each renewal in turn.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StrategyReport {
     /// Strategy name.
@@ -75,20 +171,28 @@ pub struct StrategyReport {
     pub description: String,
     /// Net present revenue over the horizon, dollars.
     pub revenue: MoneyStats,
-    /// Net present contribution margin over the horizon, dollars.
+    /// Net present contribution margin less the costs of moves, dollars.
     pub margin: MoneyStats,
-    /// Uplift of the new contract (paths with one).
+    /// Present value of the costs of moves (data, escalation, going out), dollars.
+    pub costs: Mean,
+    /// This renewal's yearly uplift (paths with a contract).
     pub uplift: Mean,
-    /// Probability of a deal before expiry.
+    /// Probability of a deal before expiry (this renewal).
     pub p_deal_before_expiry: f64,
-    /// Uplift, among deals before expiry.
+    /// Yearly uplift, among deals before expiry.
     pub uplift_if_deal_before_expiry: Mean,
     /// Deal week (relative to expiry), among deals before expiry.
     pub deal_week_if_deal_before_expiry: Mean,
-    /// Probability of going out of network.
+    /// Probability of going out of network at this renewal.
     pub p_out_of_network: f64,
+    /// Probability of going out of network at any renewal.
+    pub p_out_of_network_any_renewal: f64,
     /// Weeks out of network, among paths that went.
     pub oon_weeks_if_oon: Mean,
+    /// Probability of going out of network, among paths with a notice sent.
+    pub p_out_of_network_if_notice: f64,
+    /// Probability the payer refused to talk, among paths with a notice sent.
+    pub p_refused_to_talk_if_notice: f64,
     /// Patient-weeks without in-network access (net of continuity of care).
     pub patient_weeks_out_of_network: Mean,
     /// Patients who switched away for good.
@@ -97,51 +201,63 @@ pub struct StrategyReport {
     pub p_bluff_called: f64,
     /// Probability the payer's executives engaged.
     pub p_executives_engaged: f64,
+    /// Probability a refused escalation hardened the payer's staff.
+    pub p_backlash: f64,
     /// Probability staff talks reached an impasse.
     pub p_impasse: f64,
-    /// Yearly value of non-rate items won, dollars.
+    /// Week of the impasse, among paths with one.
+    pub impasse_week_if_impasse: Mean,
+    /// Net yearly value of non-rate items won, dollars.
     pub nonrate_value: Mean,
     /// Deals before expiry by week.
     pub deal_week_histogram: Vec<DealWeek>,
+    /// Impasses by week.
+    pub impasse_week_histogram: Vec<WeekCount>,
+    /// Each renewal counted, in order.
+    pub renewals: Vec<RenewalReport>,
 }
 
 impl StrategyReport {
     fn new(name: &str, description: &str, s: &StrategySummary) -> Self {
+        let first = RenewalReport::new(1, s.first());
         StrategyReport {
             name: name.to_string(),
             description: description.to_string(),
             revenue: MoneyStats::from(&s.revenue),
             margin: MoneyStats::from(&s.margin),
-            uplift: Mean {
-                mean: s.uplift.mean(),
-            },
-            p_deal_before_expiry: s.deal_before_expiry.p(),
-            uplift_if_deal_before_expiry: Mean {
-                mean: s.uplift_if_deal_before_expiry.mean(),
-            },
-            deal_week_if_deal_before_expiry: Mean {
-                mean: s.deal_week_if_deal_before_expiry.mean(),
-            },
-            p_out_of_network: s.out_of_network.p(),
-            oon_weeks_if_oon: Mean {
-                mean: s.oon_weeks_if_oon.mean(),
-            },
-            patient_weeks_out_of_network: Mean {
-                mean: s.patient_weeks_out_of_network.mean(),
-            },
-            patients_switched: Mean {
-                mean: s.patients_switched.mean(),
-            },
-            p_bluff_called: s.bluff_called.p(),
-            p_executives_engaged: s.exec_engaged.p(),
-            p_impasse: s.impasse.p(),
-            nonrate_value: Mean {
-                mean: s.nonrate_value.mean(),
-            },
+            costs: mean(&s.costs),
+            uplift: first.uplift,
+            p_deal_before_expiry: first.p_deal_before_expiry,
+            uplift_if_deal_before_expiry: first.uplift_if_deal_before_expiry,
+            deal_week_if_deal_before_expiry: first.deal_week_if_deal_before_expiry,
+            p_out_of_network: first.p_out_of_network,
+            p_out_of_network_any_renewal: s.out_of_network_any.p(),
+            oon_weeks_if_oon: first.oon_weeks_if_oon,
+            p_out_of_network_if_notice: first.p_out_of_network_if_notice,
+            p_refused_to_talk_if_notice: first.p_refused_to_talk_if_notice,
+            patient_weeks_out_of_network: mean(&s.patient_weeks_out_of_network),
+            patients_switched: mean(&s.patients_switched),
+            p_bluff_called: first.p_bluff_called,
+            p_executives_engaged: first.p_executives_engaged,
+            p_backlash: first.p_backlash,
+            p_impasse: first.p_impasse,
+            impasse_week_if_impasse: first.impasse_week_if_impasse,
+            nonrate_value: first.nonrate_value,
             deal_week_histogram: s
                 .deal_weeks
                 .counts()
                 .map(|(week, deals)| DealWeek { week, deals })
+                .collect(),
+            impasse_week_histogram: s
+                .impasse_weeks
+                .counts()
+                .map(|(week, paths)| WeekCount { week, paths })
+                .collect(),
+            renewals: s
+                .renewals
+                .iter()
+                .enumerate()
+                .map(|(i, r)| RenewalReport::new(i + 1, r))
                 .collect(),
         }
     }
@@ -213,8 +329,12 @@ pub struct RunReport {
     pub paths: u64,
     /// impasse version that produced the numbers.
     pub version: String,
-    /// Revenue horizon, weeks after expiry.
+    /// Revenue horizon, weeks after expiry: `renewals * term_weeks`.
     pub horizon_weeks: u32,
+    /// Renewals counted (this one and the ones after it).
+    pub renewals: u32,
+    /// Weeks of one contract term.
+    pub term_weeks: u32,
     /// Relative error bound of the reported quantiles and CVaR.
     pub quantile_relative_error: f64,
     /// One entry per strategy, in scenario order.
@@ -231,7 +351,9 @@ impl RunReport {
             seed,
             paths: summary.paths,
             version: env!("CARGO_PKG_VERSION").to_string(),
-            horizon_weeks: scenario.contract.horizon_weeks,
+            horizon_weeks: scenario.horizon_weeks(),
+            renewals: scenario.contract.renewals,
+            term_weeks: scenario.contract.term_weeks,
             quantile_relative_error: summary
                 .strategies
                 .first()

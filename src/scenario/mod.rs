@@ -18,7 +18,7 @@ pub use dist::Dist;
 pub use overrides::Override;
 pub use schema::{
     Agenda, Contract, DataPrep, Exec, Impasse, Item, NoticeResponse, Payer, PayerOon, Provider,
-    ProviderOon, Scenario, Strategy,
+    ProviderNotice, ProviderOon, Relationship, Scenario, Side, Strategy,
 };
 pub use trigger::Trigger;
 
@@ -145,7 +145,15 @@ pub fn field_at(text: &str, offset: usize) -> Option<String> {
     })
 }
 
+/// Most renewals a scenario may count (`contract.renewals`).
+pub const MAX_RENEWALS: usize = 4;
+
 impl Scenario {
+    /// Weeks from expiry over which revenue is counted: every renewal's term.
+    pub fn horizon_weeks(&self) -> u32 {
+        self.contract.term_weeks * self.contract.renewals
+    }
+
     /// Parse and validate a scenario from TOML text. `source_name` names the
     /// file in error messages.
     pub fn from_toml(text: &str, source_name: &str) -> Result<Scenario, ScenarioError> {

@@ -37,9 +37,12 @@ pub struct Scenario {
     /// When staff talks count as stalled.
     #[serde(default)]
     pub impasse: Impasse,
-    /// The effect of a well-documented case.
+    /// The effect and cost of a well-documented case.
     #[serde(default)]
     pub data: DataPrep,
+    /// What the payer remembers from one renewal to the next.
+    #[serde(default)]
+    pub relationship: Relationship,
     /// Non-rate terms that can be put on the table beside the rate.
     #[serde(default, rename = "item")]
     pub items: Vec<Item>,
@@ -65,16 +68,20 @@ pub struct Contract {
     /// Contribution margin at today's rates: (revenue - variable cost) / revenue.
     #[serde(default = "d::contribution_margin")]
     pub contribution_margin: Dist,
-    /// Weeks after expiry over which revenue is counted (default a 3-year term).
-    #[serde(default = "d::horizon_weeks")]
-    pub horizon_weeks: u32,
+    /// Length of one contract term in weeks (default 156: a 3-year term).
+    #[serde(default = "d::term_weeks")]
+    pub term_weeks: u32,
+    /// Renewals counted: this one and the ones after it (default 2). Revenue
+    /// is counted over `renewals * term_weeks` weeks from expiry.
+    #[serde(default = "d::renewals")]
+    pub renewals: u32,
     /// Yearly discount rate for net present values.
     #[serde(default = "d::discount_rate")]
     pub discount_rate: Dist,
     /// Weeks the old terms roll over at expiry when no notice was given (0: no roll-over).
     #[serde(default = "d::evergreen_weeks")]
     pub evergreen_weeks: u32,
-    /// Uplift the old terms carry while they roll over.
+    /// Yearly uplift the old terms carry while they roll over.
     #[serde(default = "d::status_quo_escalator")]
     pub status_quo_escalator: Dist,
     /// Legal notice period for non-renewal, in weeks before expiry.
@@ -97,6 +104,10 @@ pub struct Payer {
     /// Time-dependent tactic exponent: > 1 Boulware, 1 linear, < 1 Conceder.
     #[serde(default = "d::payer_exponent")]
     pub concession_exponent: Dist,
+    /// Weeks the payer takes to answer the provider's proposal; no impasse
+    /// is counted before its answer.
+    #[serde(default = "d::response_weeks")]
+    pub response_weeks: Dist,
     /// Response to escalation to the payer's executives.
     #[serde(default)]
     pub exec: Exec,
@@ -114,6 +125,7 @@ impl Default for Payer {
             opening_offer: d::opening_offer(),
             reservation: d::reservation(),
             concession_exponent: d::payer_exponent(),
+            response_weeks: d::response_weeks(),
             exec: Exec::default(),
             notice: NoticeResponse::default(),
             oon: PayerOon::default(),
@@ -140,6 +152,23 @@ pub struct Exec {
     /// Share of the success probability lost when escalating before an impasse.
     #[serde(default = "d::exec_premature_penalty")]
     pub premature_penalty: Dist,
+    /// Probability that a refused escalation made after an impasse hardens
+    /// the payer's staff (backlash).
+    #[serde(default = "d::exec_backlash_prob")]
+    pub backlash_prob: Dist,
+    /// Probability of backlash when a premature escalation is refused.
+    #[serde(default = "d::exec_premature_backlash_prob")]
+    pub premature_backlash_prob: Dist,
+    /// Added to the staff's concession exponent on backlash (slower tactic).
+    #[serde(default = "d::exec_backlash_exponent_add")]
+    pub backlash_exponent_add: Dist,
+    /// Fall of the staff's reservation on backlash (lost discretion), uplift points.
+    #[serde(default = "d::exec_backlash_reservation_loss")]
+    pub backlash_reservation_loss: Dist,
+    /// Factor on the success probability of an escalation to executives who
+    /// refused before (a second attempt, or the next renewal).
+    #[serde(default = "d::exec_retry_factor")]
+    pub retry_factor: Dist,
 }
 
 impl Default for Exec {
@@ -150,6 +179,11 @@ impl Default for Exec {
             exponent_after: d::exec_exponent_after(),
             lag_weeks: d::exec_lag_weeks(),
             premature_penalty: d::exec_premature_penalty(),
+            backlash_prob: d::exec_backlash_prob(),
+            premature_backlash_prob: d::exec_premature_backlash_prob(),
+            backlash_exponent_add: d::exec_backlash_exponent_add(),
+            backlash_reservation_loss: d::exec_backlash_reservation_loss(),
+            retry_factor: d::exec_retry_factor(),
         }
     }
 }
@@ -170,6 +204,14 @@ pub struct NoticeResponse {
     /// Factor on the credibility of a notice from a provider not willing to leave.
     #[serde(default = "d::bluff_credibility_factor")]
     pub bluff_credibility_factor: Dist,
+    /// Probability that the payer answers a notice by refusing to talk until
+    /// the contract ends: its offer freezes from the notice to expiry.
+    #[serde(default = "d::refuse_to_talk_prob")]
+    pub refuse_to_talk_prob: Dist,
+    /// Cut of the payer's last offer when a bluff is called and it chooses
+    /// to cut rather than rescind the notice, uplift points.
+    #[serde(default = "d::called_bluff_cut")]
+    pub called_bluff_cut: Dist,
 }
 
 impl Default for NoticeResponse {
@@ -179,6 +221,8 @@ impl Default for NoticeResponse {
             reservation_gain: d::notice_reservation_gain(),
             exponent_after: d::notice_exponent_after(),
             bluff_credibility_factor: d::bluff_credibility_factor(),
+            refuse_to_talk_prob: d::refuse_to_talk_prob(),
+            called_bluff_cut: d::called_bluff_cut(),
         }
     }
 }
@@ -228,6 +272,17 @@ pub struct Provider {
     /// Weeks of data work a strategy with `data_prep` needs before it pays off.
     #[serde(default = "d::prep_weeks")]
     pub data_prep_weeks: Dist,
+    /// Cost of one escalation to the payer's executives (executive and board
+    /// time, advisers), dollars.
+    #[serde(default = "d::escalation_cost")]
+    pub escalation_cost: Dist,
+    /// Yearly revenue from other payers' patients, dollars (what
+    /// out-of-network spillover is a share of).
+    #[serde(default = "d::other_revenue")]
+    pub other_revenue: Dist,
+    /// The provider's side of a notice of non-renewal.
+    #[serde(default)]
+    pub notice: ProviderNotice,
     /// The provider's side of an out-of-network period.
     #[serde(default)]
     pub oon: ProviderOon,
@@ -240,7 +295,34 @@ impl Default for Provider {
             misaligned_factor: d::misaligned_factor(),
             bargaining_weight: d::bargaining_weight(),
             data_prep_weeks: d::prep_weeks(),
+            escalation_cost: d::escalation_cost(),
+            other_revenue: d::other_revenue(),
+            notice: ProviderNotice::default(),
             oon: ProviderOon::default(),
+        }
+    }
+}
+
+/// `[provider.notice]`: what a public notice of non-renewal does on the
+/// provider's side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderNotice {
+    /// Share of attributed patients who switch away each week from the
+    /// notice (member letters) until a deal or expiry.
+    #[serde(default = "d::pre_expiry_switch_rate")]
+    pub pre_expiry_switch_rate: Dist,
+    /// Probability that a split leadership withdraws the notice before
+    /// expiry, turning it into a called bluff.
+    #[serde(default = "d::misaligned_withdraw_prob")]
+    pub misaligned_withdraw_prob: Dist,
+}
+
+impl Default for ProviderNotice {
+    fn default() -> Self {
+        ProviderNotice {
+            pre_expiry_switch_rate: d::pre_expiry_switch_rate(),
+            misaligned_withdraw_prob: d::misaligned_withdraw_prob(),
         }
     }
 }
@@ -264,6 +346,14 @@ pub struct ProviderOon {
     /// Share of attributed patients in active treatment, protected for those weeks.
     #[serde(default = "d::continuity_share")]
     pub continuity_share: Dist,
+    /// One-off cost of going out of network (legal, communications,
+    /// patient outreach), dollars.
+    #[serde(default = "d::oon_fixed_cost")]
+    pub fixed_cost: Dist,
+    /// Share of the revenue from other payers lost while out of network
+    /// (families and referrals follow the dispute).
+    #[serde(default = "d::spillover_share")]
+    pub spillover_share: Dist,
 }
 
 impl Default for ProviderOon {
@@ -274,18 +364,24 @@ impl Default for ProviderOon {
             return_share: d::return_share(),
             continuity_weeks: d::continuity_weeks(),
             continuity_share: d::continuity_share(),
+            fixed_cost: d::oon_fixed_cost(),
+            spillover_share: d::spillover_share(),
         }
     }
 }
 
-/// `[impasse]`: when the payer's offers count as stalled.
+/// `[impasse]`: when staff talks count as stuck. After the opening exchange
+/// (the payer has answered the proposal), talks are stuck when over
+/// `stall_weeks` the payer's offer closes less than `min_gap_closure` of the
+/// gap between the provider's ask and that offer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Impasse {
-    /// Smallest move of the payer's offer, in uplift points, that is not a stall.
-    #[serde(default = "d::impasse_min_move")]
-    pub min_move: f64,
-    /// Weeks over which the payer's offer is watched.
+    /// Smallest share of the gap the payer's offer must close over the
+    /// window for talks not to count as stuck.
+    #[serde(default = "d::impasse_min_gap_closure")]
+    pub min_gap_closure: f64,
+    /// Weeks over which the gap is watched.
     #[serde(default = "d::impasse_stall_weeks")]
     pub stall_weeks: u32,
 }
@@ -293,30 +389,73 @@ pub struct Impasse {
 impl Default for Impasse {
     fn default() -> Self {
         Impasse {
-            min_move: d::impasse_min_move(),
+            min_gap_closure: d::impasse_min_gap_closure(),
             stall_weeks: d::impasse_stall_weeks(),
         }
     }
 }
 
-/// `[data]`: what a well-documented case does to the payer.
+/// `[relationship]`: what the payer remembers at the next renewal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relationship {
+    /// Factor on the credibility of later notices once a bluff was called.
+    #[serde(default = "d::called_bluff_credibility")]
+    pub called_bluff_credibility: Dist,
+    /// Factor on the reservation gain of a notice when the payer saw one at
+    /// an earlier renewal that came to nothing (a threat seen before).
+    #[serde(default = "d::repeat_threat_factor")]
+    pub repeat_threat_factor: Dist,
+    /// Share of the remaining doubt a real out-of-network episode removes
+    /// from later notices: credibility becomes `c + (1 - c) * this`.
+    #[serde(default = "d::oon_credibility_gain")]
+    pub oon_credibility_gain: Dist,
+    /// Share of a backlash (slower tactic, lost discretion) the payer's
+    /// staff still carry at the next renewal.
+    #[serde(default = "d::backlash_memory")]
+    pub backlash_memory: Dist,
+    /// Rise of the payer's reservation at the next renewal after one settled
+    /// before expiry with no notice and no backlash (goodwill), uplift points.
+    #[serde(default = "d::goodwill_gain")]
+    pub goodwill_gain: Dist,
+}
+
+impl Default for Relationship {
+    fn default() -> Self {
+        Relationship {
+            called_bluff_credibility: d::called_bluff_credibility(),
+            repeat_threat_factor: d::repeat_threat_factor(),
+            oon_credibility_gain: d::oon_credibility_gain(),
+            backlash_memory: d::backlash_memory(),
+            goodwill_gain: d::goodwill_gain(),
+        }
+    }
+}
+
+/// `[data]`: what a well-documented case does to the payer, and its cost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataPrep {
     /// Rise in the payer's reservation once the provider's data work is done.
     #[serde(default = "d::data_reservation_gain")]
     pub reservation_gain: Dist,
+    /// Cost of the data work for one renewal (analysts, consultants), dollars.
+    #[serde(default = "d::data_cost")]
+    pub cost: Dist,
 }
 
 impl Default for DataPrep {
     fn default() -> Self {
         DataPrep {
             reservation_gain: d::data_reservation_gain(),
+            cost: d::data_cost(),
         }
     }
 }
 
-/// `[[item]]`: a non-rate term (denials, old claims, administrative burden, ...).
+/// `[[item]]`: a non-rate term (denials, old claims, administrative burden,
+/// ...) the provider asks for, or one the payer asks for in return
+/// (carve-outs, site-of-care steering, termination terms).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
@@ -325,14 +464,39 @@ pub struct Item {
     /// What the term is.
     #[serde(default)]
     pub description: String,
-    /// Yearly value to the provider when won, in dollars.
+    /// Who asks for it: `provider` (default) or `payer` (a counter-ask,
+    /// tabled when the provider opens all issues).
+    #[serde(default)]
+    pub asked_by: Side,
+    /// Yearly value of the term in dollars, seen from the provider: what it
+    /// gains when it wins its own ask, what it loses when the payer wins a
+    /// counter-ask.
     pub annual_value: Dist,
-    /// Cost to the payer in uplift points: its reservation drops by this when the item is won.
-    pub payer_cost: Dist,
-    /// Probability the item is won at staff level.
+    /// Share of that value the other side loses (a transfer): avoided
+    /// write-offs are nearly all transfer, saved rework mostly not. The
+    /// package trades it against the rate: `transfer_share * annual_value /
+    /// annual_revenue` uplift points at every point in time.
+    #[serde(default = "d::transfer_share")]
+    pub transfer_share: Dist,
+    /// Weeks of staff work from the opening of talks before the item is
+    /// settled at staff level.
+    #[serde(default = "d::item_weeks")]
+    pub weeks: Dist,
+    /// Probability the asking side wins it at staff level.
     pub p_win_staff: Dist,
-    /// Probability the item is won once executives are engaged.
+    /// Probability the asking side wins it once executives are engaged.
     pub p_win_exec: Dist,
+}
+
+/// Which side asks for an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    /// The provider asks; winning it is worth `annual_value` to it.
+    #[default]
+    Provider,
+    /// The payer asks in return; conceding it costs the provider `annual_value`.
+    Payer,
 }
 
 /// Which issues a strategy puts on the table.
@@ -373,6 +537,10 @@ pub struct Strategy {
     /// When to escalate to the payer's executives.
     #[serde(default)]
     pub escalation: Trigger,
+    /// When to escalate a second time if the executives refused the first
+    /// (`never` by default); its success is cut by `payer.exec.retry_factor`.
+    #[serde(default)]
+    pub escalation_retry: Trigger,
     /// When to send a notice of non-renewal.
     #[serde(default)]
     pub notice: Trigger,
@@ -407,37 +575,66 @@ pub mod d {
         exec_reservation_gain = 0.01;
         exec_exponent_after = 1.0;
         exec_premature_penalty = 0.5;
+        exec_backlash_prob = 0.15;
+        exec_premature_backlash_prob = 0.4;
+        exec_backlash_exponent_add = 2.0;
+        exec_backlash_reservation_loss = 0.0025;
+        exec_retry_factor = 0.25;
         notice_credibility = 0.6;
         notice_reservation_gain = 0.015;
         notice_exponent_after = 1.0;
         bluff_credibility_factor = 0.5;
+        refuse_to_talk_prob = 0.3;
+        called_bluff_cut = 0.0025;
         oon_reservation_gain = 0.03;
         oon_pressure_weeks = 8.0;
-        oon_return_scale_weeks = 16.0;
+        oon_return_scale_weeks = 12.0;
         oon_return_shape = 1.5;
         alignment = 0.8;
         misaligned_factor = 0.5;
         bargaining_weight = 0.5;
         prep_weeks = 12.0;
+        escalation_cost = 50_000.0;
+        other_revenue = 0.0;
+        pre_expiry_switch_rate = 0.002;
+        misaligned_withdraw_prob = 0.2;
         volume_retention = 0.35;
         weekly_switch_rate = 0.005;
         return_share = 0.5;
         continuity_weeks = 13.0;
         continuity_share = 0.1;
+        oon_fixed_cost = 1_000_000.0;
+        spillover_share = 0.02;
         data_reservation_gain = 0.005;
+        data_cost = 250_000.0;
+        called_bluff_credibility = 0.5;
+        repeat_threat_factor = 0.5;
+        oon_credibility_gain = 0.5;
+        backlash_memory = 0.5;
+        goodwill_gain = 0.001;
+        transfer_share = 0.8;
+        item_weeks = 12.0;
     }
 
-    /// Default: `pert(0.01, 0.025, 0.045)`.
+    /// Default: `pert(0.005, 0.02, 0.035)` a year.
     pub fn reservation() -> Dist {
         Dist::Pert {
-            min: 0.01,
-            mode: 0.025,
-            max: 0.045,
+            min: 0.005,
+            mode: 0.02,
+            max: 0.035,
         }
     }
     /// Default: `4` (Boulware).
     pub fn payer_exponent() -> Dist {
         Dist::Fixed(4.0)
+    }
+    /// Default: `triangular(4, 8, 13)` weeks (30 to 90 days).
+    pub fn response_weeks() -> Dist {
+        Dist::Triangular {
+            min: 4.0,
+            mode: 8.0,
+            max: 13.0,
+        }
     }
     /// Default: `triangular(2, 4, 8)` weeks.
     pub fn exec_lag_weeks() -> Dist {
@@ -448,8 +645,12 @@ pub mod d {
         }
     }
     /// Default: 156 weeks (a 3-year term).
-    pub fn horizon_weeks() -> u32 {
+    pub fn term_weeks() -> u32 {
         156
+    }
+    /// Default: 2 (this renewal and the next).
+    pub fn renewals() -> u32 {
+        2
     }
     /// Default: 52 weeks (1-year evergreen renewal).
     pub fn evergreen_weeks() -> u32 {
@@ -459,9 +660,9 @@ pub mod d {
     pub fn notice_weeks() -> u32 {
         13
     }
-    /// Default: 0.0025 (a quarter point).
-    pub fn impasse_min_move() -> f64 {
-        0.0025
+    /// Default: 0.10 (a tenth of the gap).
+    pub fn impasse_min_gap_closure() -> f64 {
+        0.10
     }
     /// Default: 8 weeks.
     pub fn impasse_stall_weeks() -> u32 {
@@ -475,11 +676,11 @@ pub mod d {
     pub fn cadence_weeks() -> u32 {
         2
     }
-    /// Default: 0.08.
+    /// Default: 0.06 a year.
     pub fn opening_ask() -> f64 {
-        0.08
+        0.06
     }
-    /// Default: 0.02.
+    /// Default: 0.02 a year.
     pub fn walk_away() -> f64 {
         0.02
     }

@@ -67,6 +67,16 @@ fn gain(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
     )
 }
 
+fn money(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
+    range(
+        field,
+        dist,
+        0.0,
+        1e13,
+        "an amount of money must lie in [0, 1e13] dollars",
+    )
+}
+
 fn exponent(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
     range(
         field,
@@ -114,12 +124,28 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     let c = &s.contract;
     non_negative("contract.annual_revenue", &c.annual_revenue)?;
     probability("contract.contribution_margin", &c.contribution_margin)?;
-    whole_weeks(
-        "contract.horizon_weeks",
-        c.horizon_weeks,
-        1,
-        MAX_WEEKS as u32,
-    )?;
+    whole_weeks("contract.term_weeks", c.term_weeks, 1, MAX_WEEKS as u32)?;
+    if c.renewals < 1 || c.renewals as usize > super::MAX_RENEWALS {
+        return Err(ScenarioError::invalid(
+            "contract.renewals",
+            c.renewals,
+            format!(
+                "must be a whole number of renewals in [1, {}] (this one and the ones after it)",
+                super::MAX_RENEWALS
+            ),
+        ));
+    }
+    if c.term_weeks * c.renewals > 2 * MAX_WEEKS as u32 {
+        return Err(ScenarioError::invalid(
+            "contract.renewals",
+            c.renewals,
+            format!(
+                "renewals x term_weeks ({} weeks) must not exceed {} weeks (20 years)",
+                c.term_weeks * c.renewals,
+                2 * MAX_WEEKS as u32
+            ),
+        ));
+    }
     range(
         "contract.discount_rate",
         &c.discount_rate,
@@ -135,17 +161,45 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     )?;
     uplift("contract.status_quo_escalator", &c.status_quo_escalator)?;
     whole_weeks("contract.notice_weeks", c.notice_weeks, 0, 104)?;
+    if c.evergreen_weeks > c.term_weeks {
+        return Err(ScenarioError::invalid(
+            "contract.evergreen_weeks",
+            c.evergreen_weeks,
+            format!(
+                "a roll-over must not outlast the term (contract.term_weeks = {})",
+                c.term_weeks
+            ),
+        ));
+    }
     non_negative("contract.attributed_patients", &c.attributed_patients)?;
 
     let p = &s.payer;
     uplift("payer.opening_offer", &p.opening_offer)?;
     uplift("payer.reservation", &p.reservation)?;
     exponent("payer.concession_exponent", &p.concession_exponent)?;
+    weeks("payer.response_weeks", &p.response_weeks, 0.0)?;
     probability("payer.exec.success_prob", &p.exec.success_prob)?;
     gain("payer.exec.reservation_gain", &p.exec.reservation_gain)?;
     exponent("payer.exec.exponent_after", &p.exec.exponent_after)?;
     weeks("payer.exec.lag_weeks", &p.exec.lag_weeks, 0.0)?;
     probability("payer.exec.premature_penalty", &p.exec.premature_penalty)?;
+    probability("payer.exec.backlash_prob", &p.exec.backlash_prob)?;
+    probability(
+        "payer.exec.premature_backlash_prob",
+        &p.exec.premature_backlash_prob,
+    )?;
+    range(
+        "payer.exec.backlash_exponent_add",
+        &p.exec.backlash_exponent_add,
+        0.0,
+        50.0,
+        "an exponent increase must lie in [0, 50]",
+    )?;
+    gain(
+        "payer.exec.backlash_reservation_loss",
+        &p.exec.backlash_reservation_loss,
+    )?;
+    probability("payer.exec.retry_factor", &p.exec.retry_factor)?;
     probability("payer.notice.credibility", &p.notice.credibility)?;
     gain("payer.notice.reservation_gain", &p.notice.reservation_gain)?;
     exponent("payer.notice.exponent_after", &p.notice.exponent_after)?;
@@ -153,6 +207,11 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         "payer.notice.bluff_credibility_factor",
         &p.notice.bluff_credibility_factor,
     )?;
+    probability(
+        "payer.notice.refuse_to_talk_prob",
+        &p.notice.refuse_to_talk_prob,
+    )?;
+    gain("payer.notice.called_bluff_cut", &p.notice.called_bluff_cut)?;
     gain("payer.oon.reservation_gain", &p.oon.reservation_gain)?;
     weeks("payer.oon.pressure_weeks", &p.oon.pressure_weeks, 0.01)?;
     weeks(
@@ -173,6 +232,16 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     probability("provider.misaligned_factor", &v.misaligned_factor)?;
     probability("provider.bargaining_weight", &v.bargaining_weight)?;
     weeks("provider.data_prep_weeks", &v.data_prep_weeks, 0.0)?;
+    money("provider.escalation_cost", &v.escalation_cost)?;
+    money("provider.other_revenue", &v.other_revenue)?;
+    probability(
+        "provider.notice.pre_expiry_switch_rate",
+        &v.notice.pre_expiry_switch_rate,
+    )?;
+    probability(
+        "provider.notice.misaligned_withdraw_prob",
+        &v.notice.misaligned_withdraw_prob,
+    )?;
     probability("provider.oon.volume_retention", &v.oon.volume_retention)?;
     probability("provider.oon.weekly_switch_rate", &v.oon.weekly_switch_rate)?;
     probability("provider.oon.return_share", &v.oon.return_share)?;
@@ -182,16 +251,30 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         0.0,
     )?;
     probability("provider.oon.continuity_share", &v.oon.continuity_share)?;
+    money("provider.oon.fixed_cost", &v.oon.fixed_cost)?;
+    probability("provider.oon.spillover_share", &v.oon.spillover_share)?;
 
-    if !(s.impasse.min_move.is_finite() && (0.0..=1.0).contains(&s.impasse.min_move)) {
+    let closure = s.impasse.min_gap_closure;
+    if !(closure.is_finite() && (0.0..=1.0).contains(&closure)) {
         return Err(ScenarioError::invalid(
-            "impasse.min_move",
-            s.impasse.min_move,
-            "must lie in [0, 1] uplift points",
+            "impasse.min_gap_closure",
+            closure,
+            "a share of the gap must lie in [0, 1]",
         ));
     }
     whole_weeks("impasse.stall_weeks", s.impasse.stall_weeks, 1, 104)?;
     gain("data.reservation_gain", &s.data.reservation_gain)?;
+    money("data.cost", &s.data.cost)?;
+
+    let r = &s.relationship;
+    probability(
+        "relationship.called_bluff_credibility",
+        &r.called_bluff_credibility,
+    )?;
+    probability("relationship.repeat_threat_factor", &r.repeat_threat_factor)?;
+    probability("relationship.oon_credibility_gain", &r.oon_credibility_gain)?;
+    probability("relationship.backlash_memory", &r.backlash_memory)?;
+    gain("relationship.goodwill_gain", &r.goodwill_gain)?;
 
     let mut item_names = HashSet::new();
     for item in &s.items {
@@ -205,7 +288,8 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         }
         let at = |f: &str| format!("item.{}.{f}", item.name);
         non_negative(&at("annual_value"), &item.annual_value)?;
-        gain(&at("payer_cost"), &item.payer_cost)?;
+        probability(&at("transfer_share"), &item.transfer_share)?;
+        weeks(&at("weeks"), &item.weeks, 0.0)?;
         probability(&at("p_win_staff"), &item.p_win_staff)?;
         probability(&at("p_win_exec"), &item.p_win_exec)?;
     }
@@ -257,6 +341,24 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                 format!(
                     "an escalation week must lie between the opening of talks ({lead}) and the week before expiry (-1)"
                 ),
+            ));
+        }
+        if let Trigger::Week(w) = st.escalation_retry
+            && !(lead..=-1).contains(&w)
+        {
+            return Err(ScenarioError::invalid(
+                at("escalation_retry"),
+                w,
+                format!(
+                    "a retry week must lie between the opening of talks ({lead}) and the week before expiry (-1)"
+                ),
+            ));
+        }
+        if st.escalation_retry != Trigger::Never && st.escalation == Trigger::Never {
+            return Err(ScenarioError::invalid(
+                at("escalation_retry"),
+                st.escalation_retry,
+                "a retry needs a first escalation: set `escalation` too, or leave the retry at never",
             ));
         }
         let deadline = -(c.notice_weeks as i32);

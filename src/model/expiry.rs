@@ -1,0 +1,108 @@
+//! How a renewal ends: the deal struck in talks, or, at expiry without one,
+//! the last offer, a roll-over ([`super::rollover`]), a called bluff
+//! ([`super::bluff`]) or out of network ([`super::oon`]).
+//!
+//! With a notice in force at expiry, a provider that is willing to leave and
+//! whose leadership did not withdraw the notice goes out of network (paying
+//! `provider.oon.fixed_cost`); any other notice is a bluff, and it is
+//! called. Without a notice, the provider makes the rational roll-over
+//! choice.
+
+use super::revenue::Course;
+use super::rollover::Choice;
+use super::talks::TalksResult;
+use super::{RenewalOutcome, Setting, bluff, oon, rollover};
+
+/// Turn the end of staff talks into the renewal's course and outcome (its
+/// money figures are filled in later, by [`super::revenue::value`]).
+pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome) {
+    let TalksResult {
+        deal,
+        last_offer,
+        impasse_week,
+        escalations,
+        notice,
+        costs,
+        mut payer,
+        mut agenda,
+    } = talks;
+    let mut course = Course {
+        letters_from: notice.map(|n| n.week),
+        letters_to: 0,
+        costs,
+        ..Course::default()
+    };
+    let mut o = RenewalOutcome {
+        notice_sent: notice.is_some(),
+        refused_to_talk: notice.is_some_and(|n| n.refused_to_talk),
+        escalations: escalations.iter().flatten().count() as u8,
+        exec_engaged: escalations.iter().flatten().any(|e| e.meeting.is_some()),
+        backlash: escalations.iter().flatten().any(|e| e.backlash),
+        impasse_week,
+        ..RenewalOutcome::default()
+    };
+
+    let contract = |course: &mut Course, o: &mut RenewalOutcome, week: i32, uplift: f64| {
+        course.uplift = Some(uplift);
+        o.uplift = uplift;
+        o.deal_week = Some(week);
+    };
+
+    if let Some((week, uplift)) = deal {
+        course.letters_to = week;
+        course.items_value = agenda.value;
+        contract(&mut course, &mut o, week, uplift);
+        o.deal_before_expiry = true;
+    } else if let Some(n) = notice {
+        if set.plan.willing_to_leave() && !n.withdrawn {
+            go_out(set, &mut course, &mut o, &mut payer, &mut agenda, last_offer);
+        } else {
+            o.bluff_called = true;
+            course.items_value = agenda.value;
+            match bluff::called(set, last_offer) {
+                bluff::CalledBluff::Rescinded(weeks) => {
+                    course.rollover_weeks = weeks;
+                    o.rolled_over = true;
+                    contract(&mut course, &mut o, weeks as i32, last_offer);
+                }
+                bluff::CalledBluff::Cut(uplift) => contract(&mut course, &mut o, 0, uplift),
+            }
+        }
+    } else {
+        course.items_value = agenda.value;
+        match rollover::at_expiry(set, last_offer) {
+            Choice::Accept => contract(&mut course, &mut o, 0, last_offer),
+            Choice::RollOver(weeks) => {
+                course.rollover_weeks = weeks;
+                o.rolled_over = true;
+                contract(&mut course, &mut o, weeks as i32, last_offer);
+            }
+            Choice::Leave => go_out(set, &mut course, &mut o, &mut payer, &mut agenda, last_offer),
+        }
+    }
+    if course.uplift.is_some() {
+        o.nonrate_value = course.items_value;
+    }
+    (course, o)
+}
+
+fn go_out(
+    set: &Setting,
+    course: &mut Course,
+    o: &mut RenewalOutcome,
+    payer: &mut super::payer::Payer,
+    agenda: &mut super::items::Agenda,
+    last_offer: f64,
+) {
+    course.costs.add(0, set.world.oon_fixed_cost);
+    let r = oon::out_of_network(set, payer, agenda, last_offer);
+    o.out_of_network = true;
+    o.oon_weeks = r.weeks;
+    course.oon_weeks = r.weeks;
+    course.items_value = agenda.value;
+    if let Some(u) = r.uplift {
+        course.uplift = Some(u);
+        o.uplift = u;
+        o.deal_week = Some(r.weeks as i32);
+    }
+}
