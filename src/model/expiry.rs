@@ -26,8 +26,10 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome) {
         mut payer,
         mut agenda,
     } = talks;
+    // Member letters go out `letter_weeks` before expiry (or at the notice).
+    let letters = notice.map(|n| n.week.max(-(set.world.letter_weeks.round().max(0.0) as i32)));
     let mut course = Course {
-        letters_from: notice.map(|n| n.week),
+        letters_from: letters.filter(|&l| deal.is_none_or(|(week, _)| l < week)),
         letters_to: 0,
         costs,
         ..Course::default()

@@ -1,79 +1,88 @@
 //! When staff talks are stuck.
 //!
 //! A Boulware payer is flat early by design: that is its tactic, not an
-//! impasse. So the watch starts only after the opening exchange: the
-//! provider's proposal is on the table (with its data, if it prepares any)
-//! and the payer has answered it (`payer.response_weeks` later). From then
-//! on, at each meeting, talks are stuck when over the last
-//! `impasse.stall_weeks` the payer's offer closed less than
-//! `impasse.min_gap_closure` of the gap between the provider's ask and that
-//! offer at the start of the window:
+//! impasse. Any test on raw movement ("the offer moved less than x in 8
+//! weeks") flags every such payer halfway through talks, so the impasse
+//! becomes a fixed date. Instead the provider reads the payer's offers the
+//! way a seasoned negotiator does, *against the path a firm payer is
+//! expected to follow*: with the payer's opening offer `o`, its package
+//! offer `O` at relative time `t` and the exponent the provider expects of
+//! payers `ê` (`impasse.expected_payer_exponent`), the payer's final offer
+//! projected along that path is
 //!
 //! ```text
-//! stuck at week w  <=>  offer(w) - offer(w0) < min_gap_closure * (ask(w0) - offer(w0)),
-//!                       w0 = the last meeting at or before w - stall_weeks
+//! R̂ = o + (O - o) / t^ê
 //! ```
 //!
-//! Only the payer's movement counts: a gap closed by the provider's own
-//! concessions is not progress. The first stuck meeting is the impasse.
+//! Talks are stuck at a meeting when that projection, in rate terms, falls
+//! short of the provider's walk-away by more than `impasse.min_gap`; an
+//! impasse is declared when they have been stuck at every meeting for
+//! `impasse.stall_weeks`. The watch starts only after the opening exchange:
+//! the proposal is on the table (with the provider's data, if it prepares
+//! any) and the payer has answered it (`payer.response_weeks`).
+//!
+//! So an impasse is a judgement, and it can be wrong both ways: a payer
+//! firmer than expected (`e > ê`) looks stuck early, and one softer than
+//! expected hides a real shortfall until late. A payer that refuses to talk
+//! after a notice freezes its offer, and its projection falls week by week.
 
-/// Meetings remembered: more than the longest stall window (104 weeks at a
-/// meeting a week).
-const RING: usize = 128;
-
-/// Watches the payer's offers for a stall.
-#[derive(Debug, Clone)]
-pub struct StallWatch {
+/// Watches the payer's offers for a sustained shortfall.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImpasseWatch {
     from_week: i32,
     window: i32,
-    min_closure: f64,
-    weeks: [i32; RING],
-    offers: [f64; RING],
-    gaps: [f64; RING],
-    /// Meetings observed.
-    count: usize,
-    /// Index of the window's start meeting, once the watch has begun.
-    start: Option<usize>,
+    min_gap: f64,
+    /// First week of the current run of stuck meetings.
+    stuck_since: Option<i32>,
 }
 
-impl StallWatch {
+impl ImpasseWatch {
     /// A watch that begins at `from_week` (the end of the opening exchange).
-    pub fn new(from_week: i32, stall_weeks: u32, min_closure: f64) -> Self {
-        StallWatch {
+    pub fn new(from_week: i32, stall_weeks: u32, min_gap: f64) -> Self {
+        ImpasseWatch {
             from_week,
             window: stall_weeks as i32,
-            min_closure,
-            weeks: [0; RING],
-            offers: [0.0; RING],
-            gaps: [0.0; RING],
-            count: 0,
-            start: None,
+            min_gap,
+            stuck_since: None,
         }
     }
 
-    /// Record a meeting (the payer's package offer and the gap between the
-    /// provider's ask and the payer's rate offer); returns whether talks are
-    /// stuck now.
+    /// The payer's final offer projected from its package offer `offer`
+    /// when `power = t^ê`, its opening offer being `opening`.
     #[inline]
-    pub fn observe(&mut self, week: i32, offer: f64, gap: f64) -> bool {
-        let k = self.count;
-        self.weeks[k % RING] = week;
-        self.offers[k % RING] = offer;
-        self.gaps[k % RING] = gap;
-        self.count += 1;
+    pub fn projected_final_offer(power: f64, opening: f64, offer: f64) -> f64 {
+        if power > 0.0 {
+            opening + (offer - opening) / power
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Record a meeting at `week`, where `power = t^ê`: the payer's opening
+    /// and standing package offers, the net cost of items to the payer (its
+    /// rate offer is the package less this) and the provider's walk-away in
+    /// rate terms. Returns whether an impasse holds now.
+    #[inline]
+    pub fn observe(
+        &mut self,
+        week: i32,
+        power: f64,
+        opening: f64,
+        offer: f64,
+        payer_shift: f64,
+        walk_away: f64,
+    ) -> bool {
         if week < self.from_week {
             return false;
         }
-        let mut j = *self.start.get_or_insert(k);
-        while j + 1 < k && self.weeks[(j + 1) % RING] <= week - self.window {
-            j += 1;
+        let projected = Self::projected_final_offer(power, opening, offer) - payer_shift;
+        if walk_away - projected > self.min_gap {
+            let since = *self.stuck_since.get_or_insert(week);
+            week - since >= self.window
+        } else {
+            self.stuck_since = None;
+            false
         }
-        self.start = Some(j);
-        if j == k || self.weeks[j % RING] > week - self.window {
-            return false;
-        }
-        let moved = offer - self.offers[j % RING];
-        gap > 0.0 && moved < self.min_closure * self.gaps[j % RING]
     }
 }
 
@@ -81,25 +90,44 @@ impl StallWatch {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_flat_payer_is_stuck_only_after_the_exchange_and_a_full_window() {
-        let mut w = StallWatch::new(-40, 8, 0.1);
-        let mut stuck = Vec::new();
-        for week in (-52..=-1).step_by(2) {
-            if w.observe(week, 0.0, 0.05) {
-                stuck.push(week);
-            }
-        }
-        assert_eq!(stuck.first(), Some(&-32));
+    /// A payer on the expected path with a reservation `r`: offers `r t^4`
+    /// from 0, every two weeks from week -52, t = (w + 52) / 51.
+    fn first_impasse(r: f64, e: f64, walk_away: f64) -> Option<i32> {
+        let mut watch = ImpasseWatch::new(-40, 8, 0.0025);
+        (-52..=-1).step_by(2).find(|&w| {
+            let t = f64::from(w + 52) / 51.0;
+            watch.observe(w, t.powi(4), 0.0, r * t.powf(e), 0.0, walk_away)
+        })
     }
 
     #[test]
-    fn a_payer_closing_the_gap_is_not_stuck() {
-        let mut w = StallWatch::new(-52, 8, 0.1);
-        // Closes 0.002 a meeting on a 0.05 gap: 0.008 over 8 weeks = 16 %.
-        for (k, week) in (-52..=-1).step_by(2).enumerate() {
-            let offer = 0.002 * k as f64;
-            assert!(!w.observe(week, offer, 0.06 - offer), "week {week}");
-        }
+    fn a_payer_that_will_meet_the_walk_away_is_never_stuck() {
+        assert_eq!(first_impasse(0.03, 4.0, 0.02), None);
+    }
+
+    #[test]
+    fn a_payer_that_cannot_meet_it_is_stuck_a_window_after_the_exchange() {
+        assert_eq!(first_impasse(0.01, 4.0, 0.02), Some(-32));
+    }
+
+    #[test]
+    fn a_firmer_payer_than_expected_looks_stuck_early_a_softer_one_late() {
+        // e = 6 with enough room: stuck early, until its offers catch up.
+        assert_eq!(first_impasse(0.03, 6.0, 0.02), Some(-32));
+        // e = 3 with too little room: the shortfall shows only later.
+        let late = first_impasse(0.016, 3.0, 0.02).expect("stuck in the end");
+        assert!(late > -32, "{late}");
+    }
+
+    #[test]
+    fn a_frozen_offer_becomes_an_impasse() {
+        let mut watch = ImpasseWatch::new(-52, 4, 0.0025);
+        let hits: Vec<i32> = (-20..=-1)
+            .filter(|&w| {
+                let t = f64::from(w + 52) / 51.0;
+                watch.observe(w, t.powi(4), 0.0, 0.01, 0.0, 0.02)
+            })
+            .collect();
+        assert_eq!(hits.first(), Some(&-16));
     }
 }

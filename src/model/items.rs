@@ -140,7 +140,8 @@ mod tests {
             horizon_weeks: 52,
             evergreen_weeks: 0,
             notice_deadline: -13,
-            min_gap_closure: 0.1,
+            impasse_min_gap: 0.0025,
+            expected_payer_exponent: 4.0,
             stall_weeks: 8,
         }
     }

@@ -17,9 +17,11 @@
 //!   its tactic speeds to `payer.notice.exponent_after`;
 //! - or it **ignores** it.
 //!
-//! Either way, member letters go out: from the notice until a deal (or
-//! expiry) `provider.notice.pre_expiry_switch_rate` of the attributed
-//! patients switch away each week. And a split leadership withdraws the
+//! Either way, unless a deal comes first, member letters go out
+//! `provider.notice.letter_weeks` before expiry (or at the notice, if
+//! later): from then until a deal (or expiry)
+//! `provider.notice.pre_expiry_switch_rate` of the attributed patients
+//! switch away each week. And a split leadership withdraws the
 //! notice before expiry with probability
 //! `provider.notice.misaligned_withdraw_prob`: at expiry the provider will
 //! not leave after all, and the notice becomes a called bluff

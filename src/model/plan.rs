@@ -20,9 +20,12 @@ pub struct Terms {
     pub evergreen_weeks: u32,
     /// Last week a notice may be sent (`-notice_weeks`).
     pub notice_deadline: i32,
-    /// Share of the gap the payer must close over the stall window.
-    pub min_gap_closure: f64,
-    /// Weeks over which a stall is watched.
+    /// Shortfall of the payer's projected final offer below the walk-away
+    /// that counts as stuck, uplift points a year.
+    pub impasse_min_gap: f64,
+    /// The payer exponent the provider expects when projecting offers.
+    pub expected_payer_exponent: f64,
+    /// Weeks talks must stay stuck before an impasse is declared.
     pub stall_weeks: u32,
 }
 
@@ -36,7 +39,8 @@ impl Terms {
             horizon_weeks: s.contract.term_weeks * renewals as u32,
             evergreen_weeks: s.contract.evergreen_weeks,
             notice_deadline: -(s.contract.notice_weeks as i32),
-            min_gap_closure: s.impasse.min_gap_closure,
+            impasse_min_gap: s.impasse.min_gap,
+            expected_payer_exponent: s.impasse.expected_payer_exponent,
             stall_weeks: s.impasse.stall_weeks,
         }
     }
@@ -55,6 +59,9 @@ pub struct Meeting {
     /// The provider's threshold (its ask) at this meeting, before non-rate
     /// items: `opening_ask + (walk_away - opening_ask) t^e_provider`.
     pub provider_threshold: f64,
+    /// `t^ê`, with `ê` the payer exponent the provider expects (for the
+    /// impasse watch).
+    pub expected_power: f64,
 }
 
 /// A strategy ready to be played on any world.
@@ -86,8 +93,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Prepare strategy `st`.
-    pub fn new(st: &Strategy) -> Self {
+    /// Prepare strategy `st` under the scenario's terms.
+    pub fn new(st: &Strategy, terms: &Terms) -> Self {
         let opening = -(st.lead_weeks.max(1) as i32);
         let cadence = st.cadence_weeks.max(1) as i32;
         let mut weeks: Vec<i32> = (0..)
@@ -109,6 +116,7 @@ impl Plan {
                         st.concession_exponent,
                         t,
                     ),
+                    expected_power: t.powf(terms.expected_payer_exponent),
                 }
             })
             .collect();
@@ -144,7 +152,8 @@ impl Plan {
 
     /// Every strategy of a scenario, prepared.
     pub fn all(s: &Scenario) -> Vec<Plan> {
-        s.strategies.iter().map(Plan::new).collect()
+        let terms = Terms::new(s);
+        s.strategies.iter().map(|st| Plan::new(st, &terms)).collect()
     }
 }
 
@@ -155,10 +164,11 @@ mod tests {
     #[test]
     fn calendar_runs_from_opening_to_a_deadline_session() {
         let s = Scenario::builtin();
+        let terms = Terms::new(&s);
         let mut st = s.strategies[0].clone();
         st.lead_weeks = 9;
         st.cadence_weeks = 2;
-        let plan = Plan::new(&st);
+        let plan = Plan::new(&st, &terms);
         let weeks: Vec<i32> = plan.meetings.iter().map(|m| m.week).collect();
         assert_eq!(weeks, vec![-9, -7, -5, -3, -1]);
         assert_eq!(plan.meetings[0].t, 0.0);
@@ -167,7 +177,7 @@ mod tests {
         assert!((plan.meetings[4].provider_threshold - st.walk_away).abs() < 1e-15);
         // Every four weeks: the deadline session is added.
         st.cadence_weeks = 4;
-        let weeks: Vec<i32> = Plan::new(&st).meetings.iter().map(|m| m.week).collect();
+        let weeks: Vec<i32> = Plan::new(&st, &terms).meetings.iter().map(|m| m.week).collect();
         assert_eq!(weeks, vec![-9, -5, -1]);
     }
 }

@@ -12,7 +12,7 @@
 //!    threshold, otherwise puts its threshold on the table (never below its
 //!    standing offer); the provider accepts that offer if it is at or above
 //!    its own rate threshold, otherwise asks its threshold;
-//! 4. the stall test ([`super::impasse`]), and the moves made on impasse.
+//! 4. the impasse watch ([`super::impasse`]), and the moves made on impasse.
 //!
 //! Rate thresholds are the package thresholds of [`super::tactic`] moved by
 //! the items settled so far. With every effect neutral this is the plain
@@ -21,7 +21,7 @@
 use crate::scenario::Trigger;
 
 use super::escalation::{self, Escalation};
-use super::impasse::StallWatch;
+use super::impasse::ImpasseWatch;
 use super::items::Agenda;
 use super::notice::{self, Notice};
 use super::payer::Payer;
@@ -90,10 +90,10 @@ pub fn staff_talks<O: Observer>(set: &Setting, powers: Option<&[f64]>, obs: &mut
     data::prepare(set, &mut payer);
     let exchange_end = data::ready_week(set).unwrap_or(opening)
         + world.payer_response_weeks.round().max(0.0) as i32;
-    let mut watch = StallWatch::new(
+    let mut watch = ImpasseWatch::new(
         exchange_end,
         set.terms.stall_weeks,
-        set.terms.min_gap_closure,
+        set.terms.impasse_min_gap,
     );
 
     let mut r = TalksResult {
@@ -155,8 +155,15 @@ pub fn staff_talks<O: Observer>(set: &Setting, powers: Option<&[f64]>, obs: &mut
         }
         ask = Some(provider_threshold);
 
-        // 4. Stall test, and the moves made on impasse.
-        if watch.observe(m.week, offer_package, provider_threshold - offer) {
+        // 4. Impasse watch, and the moves made on impasse.
+        if watch.observe(
+            m.week,
+            m.expected_power,
+            payer.opening_offer,
+            offer_package,
+            agenda.payer_shift,
+            plan.walk_away - agenda.provider_credit,
+        ) {
             if r.impasse_week.is_none() {
                 r.impasse_week = Some(m.week);
                 obs.impasse(m.week);

@@ -145,6 +145,7 @@ pub struct World {
     pub data_prep_weeks: f64,
     pub escalation_cost: f64,
     pub other_revenue: f64,
+    pub letter_weeks: f64,
     pub pre_expiry_switch_rate: f64,
     pub misaligned_withdraw_prob: f64,
     pub volume_retention: f64,
@@ -241,6 +242,7 @@ impl World {
         self.data_prep_weeks = src.input(P("provider.data_prep_weeks"), &v.data_prep_weeks);
         self.escalation_cost = src.input(P("provider.escalation_cost"), &v.escalation_cost);
         self.other_revenue = src.input(P("provider.other_revenue"), &v.other_revenue);
+        self.letter_weeks = src.input(P("provider.notice.letter_weeks"), &v.notice.letter_weeks);
         self.pre_expiry_switch_rate = src.input(
             P("provider.notice.pre_expiry_switch_rate"),
             &v.notice.pre_expiry_switch_rate,

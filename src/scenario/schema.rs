@@ -308,8 +308,12 @@ impl Default for Provider {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderNotice {
+    /// Weeks before expiry the member letters go out once a notice is
+    /// given (or at the notice, if later).
+    #[serde(default = "d::letter_weeks")]
+    pub letter_weeks: Dist,
     /// Share of attributed patients who switch away each week from the
-    /// notice (member letters) until a deal or expiry.
+    /// member letters until a deal or expiry.
     #[serde(default = "d::pre_expiry_switch_rate")]
     pub pre_expiry_switch_rate: Dist,
     /// Probability that a split leadership withdraws the notice before
@@ -321,6 +325,7 @@ pub struct ProviderNotice {
 impl Default for ProviderNotice {
     fn default() -> Self {
         ProviderNotice {
+            letter_weeks: d::letter_weeks(),
             pre_expiry_switch_rate: d::pre_expiry_switch_rate(),
             misaligned_withdraw_prob: d::misaligned_withdraw_prob(),
         }
@@ -371,17 +376,23 @@ impl Default for ProviderOon {
 }
 
 /// `[impasse]`: when staff talks count as stuck. After the opening exchange
-/// (the payer has answered the proposal), talks are stuck when over
-/// `stall_weeks` the payer's offer closes less than `min_gap_closure` of the
-/// gap between the provider's ask and that offer.
+/// (the payer has answered the proposal), talks are stuck at a meeting when
+/// the payer's final offer, projected along the Boulware path the provider
+/// expects (`expected_payer_exponent`), falls short of the provider's
+/// walk-away by more than `min_gap`; an impasse is declared once they have
+/// been stuck for `stall_weeks`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Impasse {
-    /// Smallest share of the gap the payer's offer must close over the
-    /// window for talks not to count as stuck.
-    #[serde(default = "d::impasse_min_gap_closure")]
-    pub min_gap_closure: f64,
-    /// Weeks over which the gap is watched.
+    /// Shortfall of the projected final offer below the walk-away that
+    /// counts as stuck, uplift points a year.
+    #[serde(default = "d::impasse_min_gap")]
+    pub min_gap: f64,
+    /// The concession exponent the provider expects of the payer when it
+    /// projects the payer's offers.
+    #[serde(default = "d::expected_payer_exponent")]
+    pub expected_payer_exponent: f64,
+    /// Weeks talks must stay stuck before an impasse is declared.
     #[serde(default = "d::impasse_stall_weeks")]
     pub stall_weeks: u32,
 }
@@ -389,7 +400,8 @@ pub struct Impasse {
 impl Default for Impasse {
     fn default() -> Self {
         Impasse {
-            min_gap_closure: d::impasse_min_gap_closure(),
+            min_gap: d::impasse_min_gap(),
+            expected_payer_exponent: d::expected_payer_exponent(),
             stall_weeks: d::impasse_stall_weeks(),
         }
     }
@@ -597,6 +609,7 @@ pub mod d {
         escalation_cost = 50_000.0;
         other_revenue = 0.0;
         pre_expiry_switch_rate = 0.002;
+        letter_weeks = 6.0;
         misaligned_withdraw_prob = 0.2;
         volume_retention = 0.35;
         weekly_switch_rate = 0.005;
@@ -660,13 +673,17 @@ pub mod d {
     pub fn notice_weeks() -> u32 {
         13
     }
-    /// Default: 0.10 (a tenth of the gap).
-    pub fn impasse_min_gap_closure() -> f64 {
-        0.10
+    /// Default: 0.0025 (a quarter point a year).
+    pub fn impasse_min_gap() -> f64 {
+        0.0025
     }
-    /// Default: 8 weeks.
+    /// Default: 4 (the Boulware exponent of the literature).
+    pub fn expected_payer_exponent() -> f64 {
+        4.0
+    }
+    /// Default: 6 weeks.
     pub fn impasse_stall_weeks() -> u32 {
-        8
+        6
     }
     /// Default: 52 weeks (start a year ahead).
     pub fn lead_weeks() -> u32 {

@@ -234,6 +234,7 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     weeks("provider.data_prep_weeks", &v.data_prep_weeks, 0.0)?;
     money("provider.escalation_cost", &v.escalation_cost)?;
     money("provider.other_revenue", &v.other_revenue)?;
+    weeks("provider.notice.letter_weeks", &v.notice.letter_weeks, 0.0)?;
     probability(
         "provider.notice.pre_expiry_switch_rate",
         &v.notice.pre_expiry_switch_rate,
@@ -254,14 +255,18 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     money("provider.oon.fixed_cost", &v.oon.fixed_cost)?;
     probability("provider.oon.spillover_share", &v.oon.spillover_share)?;
 
-    let closure = s.impasse.min_gap_closure;
-    if !(closure.is_finite() && (0.0..=1.0).contains(&closure)) {
+    let gap = s.impasse.min_gap;
+    if !(gap.is_finite() && (0.0..=1.0).contains(&gap)) {
         return Err(ScenarioError::invalid(
-            "impasse.min_gap_closure",
-            closure,
-            "a share of the gap must lie in [0, 1]",
+            "impasse.min_gap",
+            gap,
+            "a gap in uplift points must lie in [0, 1] (0.0025 = a quarter point)",
         ));
     }
+    exponent(
+        "impasse.expected_payer_exponent",
+        &Dist::Fixed(s.impasse.expected_payer_exponent),
+    )?;
     whole_weeks("impasse.stall_weeks", s.impasse.stall_weeks, 1, 104)?;
     gain("data.reservation_gain", &s.data.reservation_gain)?;
     money("data.cost", &s.data.cost)?;
