@@ -73,7 +73,7 @@ fn a_sweep_leaves_strategies_that_ignore_the_input_exactly_unchanged() {
     let plain = analysis::run(&s, &b, &[], &|_| {}).unwrap();
     for (st, summary) in r.points[1].strategies.iter().zip(&plain.strategies) {
         assert_eq!(st.revenue_mean, summary.revenue.mean(), "{}", st.name);
-        assert_eq!(st.p_out_of_network, summary.out_of_network.p());
+        assert_eq!(st.p_out_of_network, summary.first().out_of_network.p());
     }
 
     // `wait` never escalates: the executives' success probability is

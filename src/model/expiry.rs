@@ -37,6 +37,7 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome) {
     let mut o = RenewalOutcome {
         notice_sent: notice.is_some(),
         refused_to_talk: notice.is_some_and(|n| n.refused_to_talk),
+        notice_believed: notice.is_some_and(|n| n.believed),
         escalations: escalations.iter().flatten().count() as u8,
         exec_engaged: escalations.iter().flatten().any(|e| e.meeting.is_some()),
         backlash: escalations.iter().flatten().any(|e| e.backlash),

@@ -134,6 +134,8 @@ pub struct RenewalOutcome {
     pub notice_sent: bool,
     /// Whether the payer refused to talk after the notice.
     pub refused_to_talk: bool,
+    /// Whether the payer believed the notice.
+    pub notice_believed: bool,
     /// Whether a bluff was called (a notice the provider did not carry out).
     pub bluff_called: bool,
     /// Escalations made (0, 1 or 2).
@@ -166,6 +168,7 @@ impl Default for RenewalOutcome {
             oon_weeks: 0,
             notice_sent: false,
             refused_to_talk: false,
+            notice_believed: false,
             bluff_called: false,
             escalations: 0,
             exec_engaged: false,

@@ -50,9 +50,10 @@ pub struct Timeline {
     pub uplift: Option<f64>,
     /// Net present revenue of the path over the horizon.
     pub revenue: f64,
-    /// Renewal being played (events of later ones are not traced in detail).
+    /// Renewal being played (0-based): meetings and events are traced in
+    /// detail only for the first.
     #[serde(skip)]
-    current: usize,
+    pub current: usize,
 }
 
 impl Timeline {
