@@ -16,9 +16,9 @@ const STRATEGIES: &[&str] = &[
     "wait",
     "escalate-now",
     "escalate-at-impasse",
-    "notice-and-escalate",
     "bluff",
     "all-issues",
+    "notice-and-escalate",
 ];
 
 /// Paths per run: small enough for a debug build to finish in a blink.
@@ -516,7 +516,7 @@ fn probability_above_one_is_rejected() {
 fn distribution_with_min_above_max_is_rejected() {
     rejects(
         &mutated(
-            r#"reservation = "pert(0.015, 0.03, 0.05)""#,
+            r#"reservation = "pert(0.008, 0.02, 0.035)""#,
             r#"reservation = "pert(0.05, 0.03, 0.01)""#,
         ),
         &["payer.reservation", "pert(0.05, 0.03, 0.01)"],
@@ -525,7 +525,7 @@ fn distribution_with_min_above_max_is_rejected() {
 
 #[test]
 fn distribution_with_wrong_argument_count_is_rejected() {
-    let needle = r#"reservation = "pert(0.015, 0.03, 0.05)""#;
+    let needle = r#"reservation = "pert(0.008, 0.02, 0.035)""#;
     let line = rejects(
         &mutated(needle, r#"reservation = "pert(0.01, 0.02)""#),
         &["pert", "3"],
@@ -562,19 +562,19 @@ fn negative_patients_are_rejected() {
 
 #[test]
 fn notice_after_the_legal_deadline_is_rejected() {
-    // The first `notice = -16` belongs to notice-and-escalate; notice_weeks = 13.
+    // The first `notice = -16` belongs to bluff; notice_weeks = 13.
     rejects(
         &mutated("notice = -16", "notice = -4"),
-        &["strategy.notice-and-escalate.notice", "-4", "-13"],
+        &["strategy.bluff.notice", "-4", "-13"],
     );
 }
 
 #[test]
 fn walk_away_above_opening_ask_is_rejected() {
-    // notice-and-escalate asks 0.09 and is the only strategy walking away at 0.025.
+    // `wait` is the only strategy that writes its walk-away out; it asks 0.06.
     rejects(
-        &mutated("walk_away = 0.025", "walk_away = 0.2"),
-        &["strategy.notice-and-escalate.walk_away", "0.2", "0.09"],
+        &mutated("walk_away = 0.02\n", "walk_away = 0.2\n"),
+        &["strategy.wait.walk_away", "0.2", "0.06"],
     );
 }
 

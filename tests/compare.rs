@@ -64,7 +64,7 @@ fn compare_agrees_with_run_on_the_same_paths() {
 #[test]
 fn precision_target_is_met_and_reproducible() {
     let s = Scenario::builtin();
-    let target = 40_000.0;
+    let target = 200_000.0;
     let p = Some(Precision {
         half_width: target,
         max_paths: 400_000,

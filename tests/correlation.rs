@@ -29,7 +29,7 @@ volume_retention = "triangular(0.25, 0.35, 0.45)"
 [[item]]
 name = "denials"
 annual_value = "triangular(0.8e6, 1.2e6, 1.8e6)"
-payer_cost = 0.004
+transfer_share = 0.8
 p_win_staff = 0.3
 p_win_exec = 0.6
 
@@ -307,11 +307,16 @@ fn many_correlated_inputs_use_a_larger_buffer() {
     );
     for k in 0..10 {
         text += &format!(
-            "[[item]]\nname = \"i{k}\"\nannual_value = \"uniform(0, 1e6)\"\npayer_cost = \"uniform(0, 0.01)\"\n\
+            "[[item]]\nname = \"i{k}\"\nannual_value = \"uniform(0, 1e6)\"\ntransfer_share = \"uniform(0, 1)\"\n\
              p_win_staff = \"uniform(0, 0.5)\"\np_win_exec = \"uniform(0.5, 1)\"\n"
         );
     }
-    let fields = ["annual_value", "payer_cost", "p_win_staff", "p_win_exec"];
+    let fields = [
+        "annual_value",
+        "transfer_share",
+        "p_win_staff",
+        "p_win_exec",
+    ];
     let paths: Vec<String> = (0..10)
         .flat_map(|k| fields.map(|f| format!("item.i{k}.{f}")))
         .collect();
@@ -328,7 +333,7 @@ fn many_correlated_inputs_use_a_larger_buffer() {
     for i in 0..n {
         let w = sim.world(3, i);
         first.push(w.items[0].annual_value);
-        second.push(w.items[0].payer_cost);
+        second.push(w.items[0].transfer_share);
         last.push(w.items[9].p_win_exec);
         assert!((0.5..=1.0).contains(&w.items[9].p_win_exec));
     }

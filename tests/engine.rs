@@ -108,37 +108,49 @@ fn fixed_seed_gives_the_same_numbers() {
         .iter()
         .map(|st| (st.name.clone(), st.revenue.mean))
         .collect();
-    let expected = [
-        ("wait", 226453073.05866498),
-        ("escalate-now", 227031966.0771478),
-        ("escalate-at-impasse", 227609161.68074277),
-        ("notice-and-escalate", 230532653.0321429),
-        ("bluff", 228388412.02548277),
-        ("all-issues", 229800653.17000255),
+    let expected: [(&str, f64); 6] = [
+        ("wait", 0.0),
+        ("escalate-now", 0.0),
+        ("escalate-at-impasse", 0.0),
+        ("bluff", 0.0),
+        ("all-issues", 0.0),
+        ("notice-and-escalate", 0.0),
     ];
+    let p_oon = report.strategies[5].p_out_of_network;
+    let expected_p_oon = 0.0;
+    // On a deliberate change, the message is the new table to paste.
+    let table: String = means
+        .iter()
+        .map(|(n, m)| format!("        (\"{n}\", {m:?}),\n"))
+        .collect();
+    let fresh = format!("\n{table}    p_oon = {p_oon:?}\n");
+    assert_eq!(means.len(), expected.len(), "{fresh}");
     for ((name, mean), (want_name, want)) in means.iter().zip(expected) {
-        assert_eq!(name, want_name);
+        assert_eq!(name, want_name, "{fresh}");
         assert!(
             (mean - want).abs() <= 1e-9 * want.abs(),
-            "{name}: mean revenue {mean} != {want}"
+            "{name}: mean revenue {mean} != {want}{fresh}"
         );
     }
-    let p_oon = report.strategies[3].p_out_of_network;
-    assert_eq!(p_oon, 0.0358);
+    assert_eq!(p_oon, expected_p_oon, "{fresh}");
 }
 
-/// A scenario whose answer is known in closed form: one meeting at t = 1/2,
-/// a linear payer from 0 to R ~ uniform(0, 0.2) and a linear provider from
-/// 0.1 to 0. The payer offers R/2, the provider wants 0.05: a deal iff
-/// R >= 0.1 (probability 1/2), at uplift R/2 (mean 0.075 given a deal).
-/// Without a deal the old terms roll over for the whole horizon.
+/// A scenario whose answer is known in closed form: a linear payer with
+/// reservation R ~ uniform(0, 0.2) and a linear provider from 0.1 to 0.05
+/// meet twice, at the opening (t = 0: offer 0, ask 0.1) and at the deadline
+/// session (t = 1). There the payer accepts the standing ask 0.1 if R >= 0.1,
+/// otherwise offers R, which the provider accepts if R >= 0.05. Below that,
+/// at expiry the provider takes R rather than a roll-over at 0 %. So the
+/// uplift is min(R, 0.1): P(deal before expiry) = 3/4, E[uplift] = 0.075,
+/// and E[uplift | deal before expiry] = 0.091667 (sd 0.014434).
 #[test]
 fn monte_carlo_means_match_the_closed_form_within_their_standard_error() {
     let text = r#"
 name = "closed-form"
 [contract]
 annual_revenue = 52e6
-horizon_weeks = 52
+term_weeks = 52
+renewals = 1
 evergreen_weeks = 52
 discount_rate = 0.0
 attributed_patients = 100
@@ -147,32 +159,31 @@ opening_offer = 0.0
 reservation = "uniform(0, 0.2)"
 concession_exponent = 1
 [[strategy]]
-name = "one-meeting"
-lead_weeks = 1
+name = "two-meetings"
+lead_weeks = 2
 cadence_weeks = 1
 opening_ask = 0.1
-walk_away = 0.0
+walk_away = 0.05
 "#;
     let s = Scenario::from_toml(text, "closed-form").unwrap();
     let paths = 40_000;
     let r = run(&s, paths, 9, 2);
     let st = &r.strategies[0];
     let p = st.p_deal_before_expiry;
-    let p_se = (0.25f64 / paths as f64).sqrt();
-    assert!((p - 0.5).abs() < 4.0 * p_se, "P(deal) {p}");
-    // E[revenue] = 52 x $1M x (1 + E[R/2; R >= 0.1]) = 52e6 x (1 + 0.5 x 0.075).
-    let expected = 52e6 * (1.0 + 0.5 * 0.075);
+    let p_se = (0.75f64 * 0.25 / paths as f64).sqrt();
+    assert!((p - 0.75).abs() < 4.0 * p_se, "P(deal) {p}");
+    // E[revenue] = 52 x $1M x (1 + E[min(R, 0.1)]).
+    let expected = 52e6 * 1.075;
     let mean = st.revenue.mean;
     assert!(
         (mean - expected).abs() < 4.0 * st.revenue.mcse,
         "mean {mean} vs {expected} (mcse {})",
         st.revenue.mcse
     );
-    // Uplift given a deal: R/2 with R uniform on [0.1, 0.2]: mean 0.075, sd 0.05/sqrt(12).
     let n_deals = p * paths as f64;
-    let se = 0.05 / 12f64.sqrt() / n_deals.sqrt();
+    let se = 0.014434 / n_deals.sqrt();
     let u = st.uplift_if_deal_before_expiry.mean;
-    assert!((u - 0.075).abs() < 4.0 * se, "uplift {u}");
+    assert!((u - 0.091667).abs() < 4.0 * se, "uplift {u}");
 }
 
 /// The deadline effect (Roth, Murnighan & Schoumaker 1988): a Boulware payer

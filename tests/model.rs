@@ -59,9 +59,7 @@ stall_weeks = 4
 /// weeks -10, -8, -6, -4, -2, -1 at t = 0, 2/9, 4/9, 6/9, 8/9, 1. The
 /// provider's ask falls linearly from 0.10 to `walk_away`.
 fn talks(walk_away: f64) -> String {
-    format!(
-        "lead_weeks = 10\ncadence_weeks = 2\nopening_ask = 0.10\nwalk_away = {walk_away}\n"
-    )
+    format!("lead_weeks = 10\ncadence_weeks = 2\nopening_ask = 0.10\nwalk_away = {walk_away}\n")
 }
 
 /// A hand-computed case: the base, a payer reservation, one strategy, and
@@ -139,7 +137,12 @@ fn at_expiry_without_notice_the_provider_takes_the_better_of_offer_and_roll_over
     let r = o.first();
     assert!(!r.deal_before_expiry && !r.rolled_over && !r.out_of_network);
     assert_eq!(r.deal_week, Some(0));
-    close(r.uplift, 0.03, 1e-12, "the last offer beats a roll-over at 0 %");
+    close(
+        r.uplift,
+        0.03,
+        1e-12,
+        "the last offer beats a roll-over at 0 %",
+    );
     close(o.revenue, 52.0 * 1.03e6, 1e-3, "revenue");
 
     // Old terms escalating 4 % a year beat the offer: roll over 26 weeks.
@@ -195,7 +198,12 @@ fn out_of_network_by_hand() {
     margin += 45.0 * 1e6 * (1.0 + uplift - 0.6) * after;
     close(o.revenue, revenue, 1e-3, "revenue");
     close(o.margin, margin, 1e-3, "margin");
-    close(o.patient_weeks_out_of_network, patient_weeks, 1e-9, "patient-weeks");
+    close(
+        o.patient_weeks_out_of_network,
+        patient_weeks,
+        1e-9,
+        "patient-weeks",
+    );
     close(
         o.patients_switched,
         1000.0 * (1.0 - 0.99f64.powi(13)) * 0.5,
@@ -328,7 +336,11 @@ fn escalation_can_win_tie_or_lose() {
     assert_eq!(engaged.first().deal_week, Some(-4));
     close(engaged.first().uplift, 0.095 * 6.0 / 9.0, 1e-12, "engaged");
 
-    let backlash = play_with(&s, 0.5, &[("event.exec_engaged", 0.5), ("event.backlash", 0.5)]);
+    let backlash = play_with(
+        &s,
+        0.5,
+        &[("event.exec_engaged", 0.5), ("event.backlash", 0.5)],
+    );
     assert!(backlash.first().backlash && !backlash.first().exec_engaged);
     assert_eq!(backlash.first().deal_week, Some(-2));
     close(
@@ -338,7 +350,11 @@ fn escalation_can_win_tie_or_lose() {
         "backlash",
     );
 
-    let refused = play_with(&s, 0.5, &[("event.exec_engaged", 0.5), ("event.backlash", 0.9)]);
+    let refused = play_with(
+        &s,
+        0.5,
+        &[("event.exec_engaged", 0.5), ("event.backlash", 0.9)],
+    );
     assert!(!refused.first().backlash && !refused.first().exec_engaged);
     close(refused.first().uplift, 0.06, 1e-12, "refused");
 
@@ -353,14 +369,22 @@ fn escalation_can_win_tie_or_lose() {
     let o = play_with(
         &s,
         0.5,
-        &[refused_first[0], refused_first[1], ("event.exec_engaged_retry", 0.05)],
+        &[
+            refused_first[0],
+            refused_first[1],
+            ("event.exec_engaged_retry", 0.05),
+        ],
     );
     assert_eq!(o.first().escalations, 2);
     assert!(o.first().exec_engaged, "0.05 < 0.0625");
     let o = play_with(
         &s,
         0.5,
-        &[refused_first[0], refused_first[1], ("event.exec_engaged_retry", 0.07)],
+        &[
+            refused_first[0],
+            refused_first[1],
+            ("event.exec_engaged_retry", 0.07),
+        ],
     );
     assert_eq!(o.first().escalations, 2);
     assert!(!o.first().exec_engaged, "0.07 >= 0.0625");
@@ -420,7 +444,10 @@ p_win_exec = 1.0
     // move the other way (payer +0.005, provider +0.01). At week -2 the
     // payer's 0.07167 covers the standing ask 0.07: deal at 0.07, less the
     // $520,000 a year the provider gives up.
-    let counter = item.replace("name = \"denials\"", "name = \"carve-out\"\nasked_by = \"payer\"");
+    let counter = item.replace(
+        "name = \"denials\"",
+        "name = \"carve-out\"\nasked_by = \"payer\"",
+    );
     let o = play_all_half(&with_item(&counter));
     let r = o.first();
     assert_eq!(r.deal_week, Some(-2));
@@ -505,7 +532,10 @@ fn data_work_that_finishes_in_time_moves_the_payer_and_its_cost_is_charged_eithe
 fn capitulation_at_the_provider_limit() {
     // Willing to stay out only 3 weeks, fewer than the payer's 7: the
     // provider gives in at week 3 at the payer's last offer, 0.03.
-    let o = play_all_half(&scenario(0.03, &(talks(0.05) + "notice = -10\nmax_oon_weeks = 3\n")));
+    let o = play_all_half(&scenario(
+        0.03,
+        &(talks(0.05) + "notice = -10\nmax_oon_weeks = 3\n"),
+    ));
     assert!(o.first().out_of_network);
     assert_eq!(o.first().oon_weeks, 3);
     close(o.first().uplift, 0.03, 1e-12, "uplift");

@@ -277,7 +277,11 @@ fn sample_timelines(
     baseline: usize,
 ) -> Vec<SampleTimeline> {
     let mut paths = vec![(0u64, "a typical path")];
-    if let Some(p) = (0..5000).find(|&i| sim.path_outcomes(seed, i)[recommended].first().out_of_network) {
+    if let Some(p) = (0..5000).find(|&i| {
+        sim.path_outcomes(seed, i)[recommended]
+            .first()
+            .out_of_network
+    }) {
         paths.push((p, "a path that goes out of network"));
     }
     let mut out = Vec::new();

@@ -21,8 +21,8 @@
 //! the escalation costs `provider.escalation_cost`.
 
 use super::Setting;
-use super::payer::{Effect, EffectKind, Payer};
 use super::items::Agenda;
+use super::payer::{Effect, EffectKind, Payer};
 
 /// What an escalation gave.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -27,7 +27,10 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome) {
         mut agenda,
     } = talks;
     // Member letters go out `letter_weeks` before expiry (or at the notice).
-    let letters = notice.map(|n| n.week.max(-(set.world.letter_weeks.round().max(0.0) as i32)));
+    let letters = notice.map(|n| {
+        n.week
+            .max(-(set.world.letter_weeks.round().max(0.0) as i32))
+    });
     let mut course = Course {
         letters_from: letters.filter(|&l| deal.is_none_or(|(week, _)| l < week)),
         letters_to: 0,
@@ -58,7 +61,14 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome) {
         o.deal_before_expiry = true;
     } else if let Some(n) = notice {
         if set.plan.willing_to_leave() && !n.withdrawn {
-            go_out(set, &mut course, &mut o, &mut payer, &mut agenda, last_offer);
+            go_out(
+                set,
+                &mut course,
+                &mut o,
+                &mut payer,
+                &mut agenda,
+                last_offer,
+            );
         } else {
             o.bluff_called = true;
             course.items_value = agenda.value;
@@ -80,7 +90,14 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome) {
                 o.rolled_over = true;
                 contract(&mut course, &mut o, weeks as i32, last_offer);
             }
-            Choice::Leave => go_out(set, &mut course, &mut o, &mut payer, &mut agenda, last_offer),
+            Choice::Leave => go_out(
+                set,
+                &mut course,
+                &mut o,
+                &mut payer,
+                &mut agenda,
+                last_offer,
+            ),
         }
     }
     if course.uplift.is_some() {

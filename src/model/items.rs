@@ -62,7 +62,13 @@ pub struct Agenda {
 
 impl Agenda {
     /// The agenda of a strategy at renewal `r`: empty for `rate-only`.
-    pub fn new(world: &World, terms: &Terms, all_issues: bool, r: usize, opening_week: i32) -> Self {
+    pub fn new(
+        world: &World,
+        terms: &Terms,
+        all_issues: bool,
+        r: usize,
+        opening_week: i32,
+    ) -> Self {
         let active = all_issues && !world.items.is_empty();
         Agenda {
             active,

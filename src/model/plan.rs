@@ -153,7 +153,10 @@ impl Plan {
     /// Every strategy of a scenario, prepared.
     pub fn all(s: &Scenario) -> Vec<Plan> {
         let terms = Terms::new(s);
-        s.strategies.iter().map(|st| Plan::new(st, &terms)).collect()
+        s.strategies
+            .iter()
+            .map(|st| Plan::new(st, &terms))
+            .collect()
     }
 }
 
@@ -177,7 +180,11 @@ mod tests {
         assert!((plan.meetings[4].provider_threshold - st.walk_away).abs() < 1e-15);
         // Every four weeks: the deadline session is added.
         st.cadence_weeks = 4;
-        let weeks: Vec<i32> = Plan::new(&st, &terms).meetings.iter().map(|m| m.week).collect();
+        let weeks: Vec<i32> = Plan::new(&st, &terms)
+            .meetings
+            .iter()
+            .map(|m| m.week)
+            .collect();
         assert_eq!(weeks, vec![-9, -5, -1]);
     }
 }

@@ -116,7 +116,10 @@ impl Memory {
             self.exec_refused = true;
         }
         let (add, loss) = if o.backlash {
-            (w.exec_backlash_exponent_add, w.exec_backlash_reservation_loss)
+            (
+                w.exec_backlash_exponent_add,
+                w.exec_backlash_reservation_loss,
+            )
         } else {
             (0.0, 0.0)
         };

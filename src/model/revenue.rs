@@ -215,7 +215,15 @@ impl Pv<'_> {
     /// Out of network over `[a, b)` at rate level `q` for the business kept,
     /// volume `v0 x^(w-a)`; `protected_weeks` of continuity of care from
     /// `a`. Split at window boundaries.
-    fn out_of_network(&self, a: i64, b: i64, q: f64, v0: f64, protected_weeks: u32, out: &mut [Window]) {
+    fn out_of_network(
+        &self,
+        a: i64,
+        b: i64,
+        q: f64,
+        v0: f64,
+        protected_weeks: u32,
+        out: &mut [Window],
+    ) {
         let w = self.w;
         let x = 1.0 - w.weekly_switch_rate;
         let spill = w.other_revenue * w.spillover_share / 52.0;
@@ -241,7 +249,13 @@ impl Pv<'_> {
 
 /// A switching episode: patients leave from its start; when it closes,
 /// `return_share` of them come back if a contract follows.
-fn close_episode(episode: &mut Option<f64>, v: &mut f64, contract_follows: bool, w: &World, out: &mut Window) {
+fn close_episode(
+    episode: &mut Option<f64>,
+    v: &mut f64,
+    contract_follows: bool,
+    w: &World,
+    out: &mut Window,
+) {
     if let Some(v0) = episode.take() {
         let lost = (v0 - *v).max(0.0);
         if contract_follows {
@@ -299,7 +313,11 @@ pub fn value(courses: &[Course], w: &World, terms: &Terms) -> Valuation {
                 pv.in_network(to, expiry, &rate, v, 1.0, items, before, out);
             }
         }
-        let level = if before { 1.0 } else { rate.level_at(expiry - 1) };
+        let level = if before {
+            1.0
+        } else {
+            rate.level_at(expiry - 1)
+        };
         let mut week = expiry;
         if c.rollover_weeks > 0 {
             // The notice (if any) is off: the old terms go on.

@@ -51,7 +51,10 @@ pub struct TalksResult {
 impl TalksResult {
     /// Whether the executives agreed to engage (at either attempt).
     pub fn exec_engaged(&self) -> bool {
-        self.escalations.iter().flatten().any(|e| e.meeting.is_some())
+        self.escalations
+            .iter()
+            .flatten()
+            .any(|e| e.meeting.is_some())
     }
     /// Whether a refused escalation hardened the staff.
     pub fn backlash(&self) -> bool {

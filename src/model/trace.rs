@@ -95,7 +95,11 @@ impl Observer for Timeline {
         if !self.tracing() {
             return;
         }
-        let which = if e.attempt > 0 { "second escalation" } else { "escalation" };
+        let which = if e.attempt > 0 {
+            "second escalation"
+        } else {
+            "escalation"
+        };
         let when = if e.premature {
             "before any impasse (premature)"
         } else {
@@ -132,7 +136,11 @@ impl Observer for Timeline {
             self.push(week, "executives_engage", "payer executives engage".into());
         }
         if applied[3] {
-            self.push(week, "backlash", "payer staff harden after the refusal".into());
+            self.push(
+                week,
+                "backlash",
+                "payer staff harden after the refusal".into(),
+            );
         }
     }
     fn settled(&mut self, r: usize, course: &Course, o: &RenewalOutcome) {
@@ -190,7 +198,10 @@ impl Observer for Timeline {
             self.push(
                 0,
                 "deal",
-                format!("payer's last offer {} a year accepted at expiry", pct(uplift)),
+                format!(
+                    "payer's last offer {} a year accepted at expiry",
+                    pct(uplift)
+                ),
             );
         }
     }
@@ -217,12 +228,17 @@ mod tests {
                 let mut timeline = Timeline::default();
                 let traced = play_observed(&sim.terms, plan, &world, &mut timeline);
                 let plain = crate::model::play(&sim.terms, plan, &world);
-                assert_eq!(traced, plain);
+                // Compared as text: unused renewals hold NaN uplifts.
+                assert_eq!(format!("{traced:?}"), format!("{plain:?}"));
                 assert_eq!(timeline.revenue, plain.revenue);
                 assert!(!timeline.meetings.is_empty());
-                // Offers never fall; asks never rise.
-                for w in timeline.meetings.windows(2) {
-                    assert!(w[1].payer_offer >= w[0].payer_offer);
+                // On the rate alone, offers never fall and asks never rise
+                // (items settled move both: a package trades rate for them).
+                if !plan.all_issues {
+                    for w in timeline.meetings.windows(2) {
+                        assert!(w[1].payer_offer >= w[0].payer_offer);
+                        assert!(w[1].provider_ask <= w[0].provider_ask);
+                    }
                 }
                 assert!(timeline.events.windows(2).all(|w| w[0].week <= w[1].week));
             }

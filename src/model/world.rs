@@ -219,14 +219,15 @@ impl World {
         self.notice_credibility = src.input(P("payer.notice.credibility"), &n.credibility);
         self.notice_reservation_gain =
             src.input(P("payer.notice.reservation_gain"), &n.reservation_gain);
-        self.notice_exponent_after =
-            src.input(P("payer.notice.exponent_after"), &n.exponent_after);
+        self.notice_exponent_after = src.input(P("payer.notice.exponent_after"), &n.exponent_after);
         self.bluff_credibility_factor = src.input(
             P("payer.notice.bluff_credibility_factor"),
             &n.bluff_credibility_factor,
         );
-        self.refuse_to_talk_prob =
-            src.input(P("payer.notice.refuse_to_talk_prob"), &n.refuse_to_talk_prob);
+        self.refuse_to_talk_prob = src.input(
+            P("payer.notice.refuse_to_talk_prob"),
+            &n.refuse_to_talk_prob,
+        );
         self.called_bluff_cut = src.input(P("payer.notice.called_bluff_cut"), &n.called_bluff_cut);
         self.oon_reservation_gain =
             src.input(P("payer.oon.reservation_gain"), &p.oon.reservation_gain);

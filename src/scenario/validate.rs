@@ -359,6 +359,13 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                 ),
             ));
         }
+        if st.escalation_retry == Trigger::Now {
+            return Err(ScenarioError::invalid(
+                at("escalation_retry"),
+                "now",
+                "a retry comes after a refusal: use never, on_impasse, or a week after the first escalation",
+            ));
+        }
         if st.escalation_retry != Trigger::Never && st.escalation == Trigger::Never {
             return Err(ScenarioError::invalid(
                 at("escalation_retry"),
