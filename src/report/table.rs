@@ -95,118 +95,213 @@ pub fn run_table(r: &RunReport) -> String {
 }
 
 fn write_run_table(r: &RunReport) -> Result<String, std::fmt::Error> {
-    {
-        let mut out = String::new();
+    let mut out = String::new();
+    let renewals = match r.renewals {
+        1 => "this renewal's term".to_string(),
+        2 => "this renewal and the next".to_string(),
+        n => format!("this renewal and the next {}", n - 1),
+    };
+    writeln!(
+        out,
+        "Scenario {}: {} paths, seed {}. Net present revenue from this payer over {} weeks after expiry ({renewals}), $M; ranked by mean.",
+        r.scenario,
+        count(r.paths as f64),
+        r.seed,
+        r.horizon_weeks
+    )?;
+    writeln!(out)?;
+    let header = [
+        "strategy",
+        "mean",
+        "±mcse",
+        "P5",
+        "P50",
+        "P95",
+        "CVaR5",
+        "margin",
+        "costs",
+        "patient-weeks OON",
+        "switched",
+    ];
+    let order = r.ranking();
+    let rows: Vec<Vec<String>> = order
+        .iter()
+        .map(|&i| {
+            let s = &r.strategies[i];
+            vec![
+                s.name.clone(),
+                millions(s.revenue.mean),
+                millions(s.revenue.mcse),
+                millions(s.revenue.p5),
+                millions(s.revenue.p50),
+                millions(s.revenue.p95),
+                millions(s.revenue.cvar5),
+                millions(s.margin.mean),
+                millions(s.costs.mean),
+                count(s.patient_weeks_out_of_network.mean),
+                count(s.patients_switched.mean),
+            ]
+        })
+        .collect();
+    out += &columns(&header, &rows);
+    writeln!(out)?;
+    writeln!(
+        out,
+        "±mcse: Monte Carlo standard error of the mean (precision); P5-P95: the range of outcomes (spread). CVaR5: mean of the worst 5 % of paths.\n\
+         margin: net present contribution margin less the costs of moves (data work, escalations, going out of network).\n\
+         patient-weeks OON: without in-network access, net of continuity of care. Quantiles and CVaR carry a relative error of at most {}%.",
+        r.quantile_relative_error * 100.0
+    )?;
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "This renewal, by strategy (uplifts are per year; conditional figures are over the paths where the condition holds):"
+    )?;
+    writeln!(out)?;
+    let header = [
+        "strategy",
+        "uplift/yr",
+        "P(deal<expiry)",
+        "P(impasse)",
+        "impasse wk",
+        "P(execs)",
+        "P(backlash)",
+        "P(OON)",
+        "P(OON|notice)",
+        "weeks OON",
+        "P(bluff called)",
+    ];
+    let rows: Vec<Vec<String>> = order
+        .iter()
+        .map(|&i| {
+            let s = &r.strategies[i];
+            let first = s.renewals.first();
+            let notice = first.is_some_and(|f| f.p_notice > 0.0);
+            vec![
+                s.name.clone(),
+                percent_2(s.uplift.mean),
+                percent(s.p_deal_before_expiry),
+                percent(s.p_impasse),
+                one_decimal(s.impasse_week_if_impasse.mean),
+                percent(s.p_executives_engaged),
+                percent(s.p_backlash),
+                percent(s.p_out_of_network),
+                if notice {
+                    percent(s.p_out_of_network_if_notice)
+                } else {
+                    "-".into()
+                },
+                one_decimal(s.oon_weeks_if_oon.mean),
+                percent(s.p_bluff_called),
+            ]
+        })
+        .collect();
+    out += &columns(&header, &rows);
+
+    if r.renewals > 1 {
+        writeln!(out)?;
         writeln!(
             out,
-            "Scenario {}: {} paths, seed {}. Net present revenue from this payer over {} weeks after expiry, $M; ranked by mean.",
-            r.scenario,
-            count(r.paths as f64),
-            r.seed,
-            r.horizon_weeks
+            "Each renewal (revenue over its term, $M; the payer remembers the last):"
         )?;
         writeln!(out)?;
         let header = [
             "strategy",
-            "mean",
-            "±mcse",
-            "P5",
-            "P50",
-            "P95",
-            "CVaR5",
-            "margin",
-            "uplift",
+            "renewal",
+            "revenue",
+            "uplift/yr",
             "P(deal<expiry)",
             "P(OON)",
-            "weeks OON",
-            "patient-weeks OON",
-            "switched",
+            "P(bluff called)",
+            "P(backlash)",
         ];
-        let rows: Vec<Vec<String>> = r
-            .ranking()
-            .into_iter()
-            .map(|i| {
+        let rows: Vec<Vec<String>> = order
+            .iter()
+            .flat_map(|&i| {
                 let s = &r.strategies[i];
+                s.renewals.iter().map(move |k| {
+                    vec![
+                        if k.renewal == 1 {
+                            s.name.clone()
+                        } else {
+                            String::new()
+                        },
+                        k.renewal.to_string(),
+                        millions(k.revenue.mean),
+                        percent_2(k.uplift.mean),
+                        percent(k.p_deal_before_expiry),
+                        percent(k.p_out_of_network),
+                        percent(k.p_bluff_called),
+                        percent(k.p_backlash),
+                    ]
+                })
+            })
+            .collect();
+        out += &columns(&header, &rows);
+    }
+
+    if let Some(first) = r.comparisons.first() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Against the baseline `{}`, paired on the same paths ($M; the interval is the precision of the mean difference, P(better)/P(worse) the share of paths):",
+            first.baseline
+        )?;
+        writeln!(out)?;
+        let header = [
+            "strategy",
+            "revenue diff",
+            "95% interval",
+            "P(better)",
+            "P(worse)",
+            "margin diff",
+            "95% interval",
+        ];
+        let mut order = r.ranking();
+        order.retain(|&i| {
+            r.comparisons
+                .iter()
+                .any(|c| c.strategy == r.strategies[i].name)
+        });
+        let rows: Vec<Vec<String>> = order
+            .into_iter()
+            .filter_map(|i| {
+                r.comparisons
+                    .iter()
+                    .find(|c| c.strategy == r.strategies[i].name)
+            })
+            .map(|c| {
                 vec![
-                    s.name.clone(),
-                    millions(s.revenue.mean),
-                    millions(s.revenue.mcse),
-                    millions(s.revenue.p5),
-                    millions(s.revenue.p50),
-                    millions(s.revenue.p95),
-                    millions(s.revenue.cvar5),
-                    millions(s.margin.mean),
-                    percent(s.uplift.mean),
-                    percent(s.p_deal_before_expiry),
-                    percent(s.p_out_of_network),
-                    one_decimal(s.oon_weeks_if_oon.mean),
-                    count(s.patient_weeks_out_of_network.mean),
-                    count(s.patients_switched.mean),
+                    c.strategy.clone(),
+                    signed_millions(c.revenue_diff.mean),
+                    format!(
+                        "[{}, {}]",
+                        signed_millions(c.revenue_diff.ci95.0),
+                        signed_millions(c.revenue_diff.ci95.1)
+                    ),
+                    percent(c.p_better),
+                    percent(c.p_worse),
+                    signed_millions(c.margin_diff.mean),
+                    format!(
+                        "[{}, {}]",
+                        signed_millions(c.margin_diff.ci95.0),
+                        signed_millions(c.margin_diff.ci95.1)
+                    ),
                 ]
             })
             .collect();
         out += &columns(&header, &rows);
-        writeln!(out)?;
-        writeln!(
-            out,
-            "margin: mean net present contribution margin. uplift: mean over paths with a new contract. weeks OON: mean over paths that went out of network.\n\
-             patient-weeks OON: without in-network access, net of continuity of care. CVaR5: mean of the worst 5 % of paths.\n\
-             Quantiles and CVaR carry a relative error of at most {}%.",
-            r.quantile_relative_error * 100.0
-        )?;
-        if let Some(first) = r.comparisons.first() {
-            writeln!(out)?;
-            writeln!(
-                out,
-                "Against the baseline `{}`, paired on the same paths ($M):",
-                first.baseline
-            )?;
-            writeln!(out)?;
-            let header = [
-                "strategy",
-                "revenue diff",
-                "95% interval",
-                "P(better)",
-                "P(worse)",
-                "margin diff",
-                "95% interval",
-            ];
-            let mut order = r.ranking();
-            order.retain(|&i| {
-                r.comparisons
-                    .iter()
-                    .any(|c| c.strategy == r.strategies[i].name)
-            });
-            let rows: Vec<Vec<String>> = order
-                .into_iter()
-                .filter_map(|i| {
-                    r.comparisons
-                        .iter()
-                        .find(|c| c.strategy == r.strategies[i].name)
-                })
-                .map(|c| {
-                    vec![
-                        c.strategy.clone(),
-                        signed_millions(c.revenue_diff.mean),
-                        format!(
-                            "[{}, {}]",
-                            signed_millions(c.revenue_diff.ci95.0),
-                            signed_millions(c.revenue_diff.ci95.1)
-                        ),
-                        percent(c.p_better),
-                        percent(c.p_worse),
-                        signed_millions(c.margin_diff.mean),
-                        format!(
-                            "[{}, {}]",
-                            signed_millions(c.margin_diff.ci95.0),
-                            signed_millions(c.margin_diff.ci95.1)
-                        ),
-                    ]
-                })
-                .collect();
-            out += &columns(&header, &rows);
-        }
-        Ok(out)
+    }
+    Ok(out)
+}
+
+/// A yearly uplift as a percentage with two decimals (`2.15%`).
+pub fn percent_2(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.2}%", x * 100.0)
+    } else {
+        "-".into()
     }
 }
 
