@@ -14,8 +14,9 @@ use super::talks::TalksResult;
 use super::{RenewalOutcome, Setting, bluff, oon, rollover};
 
 /// Turn the end of staff talks into the renewal's course and outcome (its
-/// money figures are filled in later, by [`super::revenue::value`]).
-pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome) {
+/// money figures are filled in later, by [`super::revenue::value`]), and
+/// the non-rate items in its contract (bits).
+pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64) {
     let TalksResult {
         deal,
         last_offer,
@@ -103,7 +104,7 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome) {
     if course.uplift.is_some() {
         o.nonrate_value = course.items_value;
     }
-    (course, o)
+    (course, o, agenda.settled())
 }
 
 fn go_out(

@@ -10,11 +10,20 @@
 //!
 //! Each item settled moves both sides' rate thresholds *by its full value at
 //! every point in time* (a package, not a discount that fades with `t^e`).
-//! The rate is a yearly escalator: over a term of `Y` years an uplift `u`
-//! earns about `A u (1 + 2 + ... + Y) = A u Y (Y + 1) / 2` against `V Y`
-//! for an item worth `V` a year, so an item is worth `p = 2 V / (A (Y + 1))`
-//! escalator points (`A` the yearly revenue at today's rates). With `s` its
-//! transfer share:
+//! Items won are contract language: they stay in every later contract
+//! (neither side reopens them), just as a rate level carries into the next
+//! term. The rate is a yearly escalator: over the `H` years left in the
+//! horizon, with terms of `Y` years, an uplift `u` agreed now raises
+//! revenue by about `A u (1 + 2 + ... + Y) = A u Y (Y + 1) / 2` over this
+//! term and `A u Y` a year after it, against `V H` for an item worth `V` a
+//! year. So an item is worth
+//!
+//! ```text
+//! p = V H / (A (Y (Y + 1) / 2 + Y (H - Y)))
+//! ```
+//!
+//! escalator points (`A` the yearly revenue at today's rates; `2 V / (A (Y +
+//! 1))` when this is the last term counted). With `s` its transfer share:
 //!
 //! ```text
 //! provider's item won:  payer's rate threshold  - s p   (its real cost)
@@ -30,11 +39,13 @@
 use super::plan::Terms;
 use super::world::World;
 
-/// Escalator points a year worth one dollar a year over a term:
-/// `2 / (A (Y + 1))`, with `Y` the term in years.
-pub fn points_per_dollar(world: &World, terms: &Terms) -> f64 {
-    let years = f64::from(terms.term_weeks) / 52.0;
-    2.0 / (world.annual_revenue.max(f64::MIN_POSITIVE) * (years + 1.0))
+/// Escalator points a year worth one dollar a year from renewal `r` to the
+/// horizon: `H / (A (Y (Y + 1) / 2 + Y (H - Y)))`, with `Y` the term and `H`
+/// the years left, both in years.
+pub fn points_per_dollar(world: &World, terms: &Terms, r: usize) -> f64 {
+    let y = f64::from(terms.term_weeks) / 52.0;
+    let h = y * terms.renewals.saturating_sub(r).max(1) as f64;
+    h / (world.annual_revenue.max(f64::MIN_POSITIVE) * (y * (y + 1.0) / 2.0 + y * (h - y)))
 }
 
 /// Most items a scenario may list.
@@ -49,39 +60,57 @@ pub struct Agenda {
     points_per_dollar: f64,
     /// Week of the executive meeting, if the executives engage.
     exec_week: Option<i32>,
-    /// Items settled (won by their side), as bits.
+    /// Items settled (won by their side), as bits, including those won at
+    /// earlier renewals.
     settled: u64,
     next_week: i32,
     /// How much lower the payer's rate threshold is, in uplift points.
     pub payer_shift: f64,
     /// How much lower the provider's rate threshold is, in uplift points.
     pub provider_credit: f64,
-    /// Net yearly value of the items settled to the provider, dollars.
+    /// Net yearly value to the provider of the items in the contract,
+    /// dollars (those settled now and those won at earlier renewals).
     pub value: f64,
 }
 
 impl Agenda {
     /// The agenda of a strategy at renewal `r`: empty for `rate-only`.
+    /// Items in `won` (bits, from earlier renewals) are already in the
+    /// contract: their value counts, and they are not traded again.
     pub fn new(
         world: &World,
         terms: &Terms,
         all_issues: bool,
         r: usize,
         opening_week: i32,
+        won: u64,
     ) -> Self {
         let active = all_issues && !world.items.is_empty();
+        let value = world
+            .items
+            .iter()
+            .enumerate()
+            .take(MAX_ITEMS)
+            .filter(|(i, _)| won & (1 << i) != 0)
+            .map(|(_, item)| item.signed_value())
+            .sum();
         Agenda {
             active,
             renewal: r,
             opening_week,
-            points_per_dollar: points_per_dollar(world, terms),
+            points_per_dollar: points_per_dollar(world, terms, r),
             exec_week: None,
-            settled: 0,
+            settled: won,
             next_week: if active { opening_week } else { i32::MAX },
             payer_shift: 0.0,
             provider_credit: 0.0,
-            value: 0.0,
+            value,
         }
+    }
+
+    /// The items settled so far (and before), as bits.
+    pub fn settled(&self) -> u64 {
+        self.settled
     }
 
     /// Whether any item is on the table.
@@ -120,11 +149,10 @@ impl Agenda {
             match when {
                 Some(w) if w <= week => {
                     self.settled |= 1 << i;
-                    let sign = if item.payer_asks { -1.0 } else { 1.0 };
-                    let points = item.annual_value * self.points_per_dollar;
-                    self.payer_shift += sign * item.transfer_share * points;
-                    self.provider_credit += sign * points;
-                    self.value += sign * item.annual_value;
+                    let points = item.signed_value() * self.points_per_dollar;
+                    self.payer_shift += item.transfer_share * points;
+                    self.provider_credit += points;
+                    self.value += item.signed_value();
                 }
                 Some(w) => self.next_week = self.next_week.min(w),
                 None => {}
@@ -177,7 +205,7 @@ mod tests {
     #[test]
     fn items_settle_at_their_week_and_with_the_executives() {
         let w = world();
-        let mut a = Agenda::new(&w, &terms(), true, 0, -52);
+        let mut a = Agenda::new(&w, &terms(), true, 0, -52, 0);
         a.advance_to(&w, -43);
         assert_eq!(a.value, 0.0);
         a.advance_to(&w, -42);
@@ -194,9 +222,35 @@ mod tests {
     }
 
     #[test]
+    fn items_won_before_count_but_are_not_traded_again() {
+        let w = world();
+        let mut a = Agenda::new(&w, &terms(), true, 0, -52, 0b001);
+        assert!((a.value - 1e6).abs() < 1e-6);
+        a.advance_to(&w, -42);
+        // Only the counter-ask is traded now.
+        assert!((a.value - 0.5e6).abs() < 1e-6);
+        assert!((a.provider_credit + 0.005).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_rate_point_that_outlives_the_term_buys_fewer_items() {
+        // Three-year terms, two renewals: H = 6, Y = 3, so a dollar a year is
+        // worth 6 / (A (6 + 9)) points; in the last term 2 / (A 4).
+        let mut t = terms();
+        t.term_weeks = 156;
+        t.renewals = 2;
+        let w = World {
+            annual_revenue: 1.0,
+            ..World::default()
+        };
+        assert!((points_per_dollar(&w, &t, 0) - 0.4).abs() < 1e-12);
+        assert!((points_per_dollar(&w, &t, 1) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
     fn rate_only_tables_nothing() {
         let w = world();
-        let mut a = Agenda::new(&w, &terms(), false, 0, -52);
+        let mut a = Agenda::new(&w, &terms(), false, 0, -52, 0);
         a.advance_to(&w, 100);
         assert_eq!((a.value, a.payer_shift, a.provider_credit), (0.0, 0.0, 0.0));
     }

@@ -295,12 +295,12 @@ fn play_inner<O: Observer>(
             memory: &memory,
         };
         let talks = talks::staff_talks(&set, powers, obs);
-        let (course, outcome) = expiry::settle(&set, talks);
+        let (course, outcome, items) = expiry::settle(&set, talks);
         courses[r] = course;
         renewals[r] = outcome;
         played = r + 1;
         obs.settled(r, &course, &outcome);
-        memory.remember(world, &outcome);
+        memory.remember(world, &outcome, items);
         if course.uplift.is_none() {
             // Out of network to the horizon: no later renewal to play.
             break;

@@ -15,7 +15,8 @@
 //! - a **backlash**: its slower tactic and lost discretion carry over, scaled
 //!   by `backlash_memory` each renewal;
 //! - **goodwill**: a renewal settled before expiry with no notice and no
-//!   backlash raises the payer's reservation by `goodwill_gain` at the next.
+//!   backlash raises the payer's reservation by `goodwill_gain` at the next;
+//! - **items won**: non-rate terms stay in the contract ([`super::items`]).
 
 use super::RenewalOutcome;
 use super::world::World;
@@ -37,6 +38,8 @@ pub struct Memory {
     pub backlash_loss: f64,
     /// Goodwill built so far, added to the payer's reservation.
     pub goodwill: f64,
+    /// Non-rate items in the contract (bits): once won they stay.
+    pub items_won: u64,
 }
 
 impl Default for Memory {
@@ -56,6 +59,7 @@ impl Memory {
             backlash_exponent: 0.0,
             backlash_loss: 0.0,
             goodwill: 0.0,
+            items_won: 0,
         }
     }
 
@@ -103,8 +107,12 @@ impl Memory {
         }
     }
 
-    /// Remember renewal `o` for the next one.
-    pub fn remember(&mut self, w: &World, o: &RenewalOutcome) {
+    /// Remember renewal `o` for the next one; `items` are the items in its
+    /// contract (bits), kept if a contract followed.
+    pub fn remember(&mut self, w: &World, o: &RenewalOutcome, items: u64) {
+        if o.uplift.is_finite() {
+            self.items_won = items;
+        }
         if o.bluff_called {
             self.credibility_factor *= w.called_bluff_credibility;
         }

@@ -85,7 +85,14 @@ pub fn staff_talks<O: Observer>(set: &Setting, powers: Option<&[f64]>, obs: &mut
         set.memory.payer_reservation(world),
         set.memory.payer_exponent(world),
     );
-    let mut agenda = Agenda::new(world, set.terms, plan.all_issues, set.renewal, opening);
+    let mut agenda = Agenda::new(
+        world,
+        set.terms,
+        plan.all_issues,
+        set.renewal,
+        opening,
+        set.memory.items_won,
+    );
     let mut costs = Costs::default();
     if plan.data_prep {
         costs.add(opening, world.data_cost);

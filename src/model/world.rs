@@ -80,6 +80,19 @@ pub struct WorldItem {
     pub u_win: [f64; MAX_RENEWALS],
 }
 
+impl WorldItem {
+    /// Yearly value to the provider: positive for its own ask, negative for
+    /// the payer's counter-ask.
+    #[inline]
+    pub fn signed_value(&self) -> f64 {
+        if self.payer_asks {
+            -self.annual_value
+        } else {
+            self.annual_value
+        }
+    }
+}
+
 /// The uniforms of the random events of one renewal, resolved by inversion
 /// so that every strategy on a path meets the same luck.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -144,10 +144,7 @@ pub fn run_csv(report: &RunReport) -> (Vec<String>, Vec<Vec<String>>) {
                     .map(num),
                 );
             }
-            None => row.extend(std::iter::repeat_n(
-                String::new(),
-                COMPARISON_COLUMNS.len(),
-            )),
+            None => row.extend(std::iter::repeat_n(String::new(), COMPARISON_COLUMNS.len())),
         }
         rows.push(row);
     }

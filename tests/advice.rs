@@ -1,0 +1,385 @@
+//! The advice is tested, never assumed. For every move the negotiation
+//! literature warns about (premature escalation, bluffing, hard leverage,
+//! threats seen before, a split board) and every piece of its advice (start
+//! early, use data, escalate only when stuck, raise all issues), the move is
+//! played against its exact twin (the same strategy without the move) on the
+//! same paths, and each test shows the effect going BOTH ways: an input a
+//! user can see and sweep makes the move win on average at one value and
+//! lose at another. Signs are judged at three Monte Carlo standard errors of
+//! the paired mean difference (fixed seeds).
+
+use impasse::engine::{RunConfig, Simulation};
+use impasse::scenario::{Agenda, Dist, Scenario, Strategy, Trigger};
+
+const PATHS: u64 = 12_000;
+const SEED: u64 = 17;
+
+/// The paired difference `a - b` of revenue (or margin) on the same paths:
+/// (mean, its standard error, P(a better), P(a worse)).
+struct Diff {
+    mean: f64,
+    mcse: f64,
+    p_better: f64,
+    p_worse: f64,
+}
+
+impl Diff {
+    fn wins(&self) -> bool {
+        self.mean > 3.0 * self.mcse
+    }
+    fn loses(&self) -> bool {
+        self.mean < -3.0 * self.mcse
+    }
+}
+
+impl std::fmt::Debug for Diff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:+.3} $M ± {:.3} (P better {:.3}, worse {:.3})",
+            self.mean / 1e6,
+            self.mcse / 1e6,
+            self.p_better,
+            self.p_worse
+        )
+    }
+}
+
+fn index(s: &Scenario, name: &str) -> usize {
+    s.strategy_index(name)
+        .unwrap_or_else(|| panic!("no strategy {name}"))
+}
+
+fn diff_on(s: &Scenario, a: &str, b: &str, margin: bool) -> Diff {
+    s.validate().unwrap_or_else(|e| panic!("{e}"));
+    let sim = Simulation::new(s);
+    let pair = [(index(s, a), index(s, b))];
+    let config = RunConfig {
+        threads: Some(2),
+        ..RunConfig::new(PATHS, SEED)
+    };
+    let summary = sim.run(&config, &pair, &|_| {}).unwrap();
+    let p = &summary.pairs[0];
+    let m = if margin { &p.margin } else { &p.revenue };
+    Diff {
+        mean: m.mean(),
+        mcse: m.mcse(),
+        p_better: p.a_better.p(),
+        p_worse: p.a_worse.p(),
+    }
+}
+
+fn diff(s: &Scenario, a: &str, b: &str) -> Diff {
+    diff_on(s, a, b, false)
+}
+
+fn builtin() -> Scenario {
+    Scenario::builtin()
+}
+
+fn fixed(x: f64) -> Dist {
+    Dist::Fixed(x)
+}
+
+/// Add a copy of strategy `from` named `name`, changed by `edit`.
+fn add_twin(s: &mut Scenario, from: &str, name: &str, edit: impl Fn(&mut Strategy)) {
+    let mut st = s.strategies[index(s, from)].clone();
+    st.name = name.into();
+    edit(&mut st);
+    s.strategies.push(st);
+}
+
+#[test]
+fn escalating_now_can_lose_and_its_price_is_the_premature_backlash() {
+    let mut s = builtin();
+    let d = diff(&s, "escalate-now", "wait");
+    // On a visible share of paths the premature escalation does worse.
+    assert!(d.p_worse > 0.05 && d.p_better > 0.05, "{d:?}");
+    // Win or lose is set by how often a premature refusal hardens the staff.
+    s.payer.exec.premature_backlash_prob = fixed(0.0);
+    let d = diff(&s, "escalate-now", "wait");
+    assert!(d.wins(), "no backlash: {d:?}");
+    s.payer.exec.premature_backlash_prob = fixed(1.0);
+    let d = diff(&s, "escalate-now", "wait");
+    assert!(d.loses(), "certain backlash: {d:?}");
+}
+
+#[test]
+fn escalating_only_when_stuck_beats_escalating_at_once_unless_prematurity_is_free() {
+    let mut s = builtin();
+    let d = diff(&s, "escalate-now", "escalate-at-impasse");
+    assert!(d.loses(), "default: {d:?}");
+    // If executives did not mind being called early, earlier would be better.
+    s.payer.exec.premature_penalty = fixed(0.0);
+    s.payer.exec.premature_backlash_prob = s.payer.exec.backlash_prob.clone();
+    let d = diff(&s, "escalate-now", "escalate-at-impasse");
+    assert!(d.wins(), "no premature price: {d:?}");
+}
+
+#[test]
+fn a_bluff_loses_when_the_payer_can_call_it_and_wins_only_when_it_cannot() {
+    let mut s = builtin();
+    let d = diff(&s, "bluff", "escalate-at-impasse");
+    assert!(d.loses() && d.p_worse > 0.05, "default: {d:?}");
+    // A payer that always believes and never refuses to talk cannot call it.
+    s.payer.notice.refuse_to_talk_prob = fixed(0.0);
+    s.payer.notice.credibility = fixed(1.0);
+    s.payer.notice.bluff_credibility_factor = fixed(1.0);
+    let d = diff(&s, "bluff", "escalate-at-impasse");
+    assert!(d.wins(), "credible bluff: {d:?}");
+    // The refusal to talk alone turns it back into a loss.
+    s.payer.notice.refuse_to_talk_prob = fixed(0.5);
+    let d = diff(&s, "bluff", "escalate-at-impasse");
+    assert!(d.loses(), "half the payers refuse to talk: {d:?}");
+}
+
+/// A notice-friendly world: a must-have provider keeps most of its volume
+/// out of network and the payer comes back fast under heavy pressure.
+fn must_have(s: &mut Scenario) {
+    s.provider.oon.volume_retention = fixed(0.8);
+    s.payer.oon.return_scale_weeks = fixed(4.0);
+    s.payer.oon.reservation_gain = fixed(0.04);
+    s.payer.notice.credibility = fixed(0.9);
+}
+
+#[test]
+fn a_real_notice_pays_only_for_a_provider_that_can_afford_to_leave() {
+    let mut s = builtin();
+    let d = diff(&s, "notice-and-escalate", "all-issues");
+    assert!(d.loses() && d.p_worse > 0.05, "community hospital: {d:?}");
+    must_have(&mut s);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.1);
+    let d = diff(&s, "notice-and-escalate", "all-issues");
+    assert!(d.wins(), "must-have provider: {d:?}");
+    assert!(
+        d.p_worse > 0.0,
+        "even then it can lose on some paths: {d:?}"
+    );
+}
+
+#[test]
+fn payers_that_refuse_to_talk_turn_a_winning_notice_into_a_losing_one() {
+    let mut s = builtin();
+    must_have(&mut s);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.0);
+    let talk = diff(&s, "notice-and-escalate", "all-issues");
+    s.payer.notice.refuse_to_talk_prob = fixed(0.9);
+    let refuse = diff(&s, "notice-and-escalate", "all-issues");
+    assert!(talk.wins() && refuse.loses(), "{talk:?} / {refuse:?}");
+}
+
+#[test]
+fn member_letters_cost_patients_even_when_a_deal_follows() {
+    let mut s = builtin();
+    must_have(&mut s);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.0);
+    s.provider.notice.pre_expiry_switch_rate = fixed(0.0);
+    let quiet = diff(&s, "notice-and-escalate", "all-issues");
+    s.provider.notice.pre_expiry_switch_rate = fixed(0.02);
+    let loud = diff(&s, "notice-and-escalate", "all-issues");
+    assert!(quiet.wins() && loud.loses(), "{quiet:?} / {loud:?}");
+}
+
+#[test]
+fn a_split_board_can_make_a_notice_lose_not_only_shrink_its_gain() {
+    let mut s = builtin();
+    must_have(&mut s);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.1);
+    s.provider.alignment = fixed(1.0);
+    let united = diff(&s, "notice-and-escalate", "all-issues");
+    // Always split, and a split board always withdraws its notice: every
+    // unsettled notice becomes a called bluff.
+    s.provider.alignment = fixed(0.0);
+    s.provider.notice.misaligned_withdraw_prob = fixed(1.0);
+    let split = diff(&s, "notice-and-escalate", "all-issues");
+    assert!(united.wins() && split.loses(), "{united:?} / {split:?}");
+}
+
+#[test]
+fn raising_all_issues_pays_unless_the_payer_counter_asks_destroy_more_than_items_create() {
+    let mut s = builtin();
+    add_twin(&mut s, "all-issues", "rate-only-twin", |st| {
+        st.agenda = Agenda::RateOnly;
+    });
+    // The items create value where they are not pure transfers (rework,
+    // friction); with no counter-ask that is a gain.
+    let ask = |s: &mut Scenario| {
+        let k = s
+            .items
+            .iter()
+            .position(|i| i.name == "site-of-care")
+            .unwrap();
+        s.items.remove(k)
+    };
+    let counter = ask(&mut s);
+    let d = diff(&s, "all-issues", "rate-only-twin");
+    assert!(d.wins(), "no counter-ask: {d:?}");
+    assert!(
+        d.p_worse > 0.05,
+        "and it can still lose on some paths: {d:?}"
+    );
+    // A large counter-ask that is mostly deadweight for the hospital.
+    s.items.push(counter);
+    let k = s.items.len() - 1;
+    s.items[k].annual_value = fixed(6e6);
+    s.items[k].transfer_share = fixed(0.1);
+    s.items[k].p_win_staff = fixed(0.9);
+    let d = diff(&s, "all-issues", "rate-only-twin");
+    assert!(d.loses(), "costly counter-ask: {d:?}");
+}
+
+#[test]
+fn data_work_pays_when_it_moves_the_payer_more_than_it_costs_and_finishes_in_time() {
+    let mut s = builtin();
+    add_twin(&mut s, "all-issues", "no-data-twin", |st| {
+        st.data_prep = false
+    });
+    s.data.reservation_gain = fixed(0.004);
+    s.data.cost = fixed(150e3);
+    let d = diff_on(&s, "all-issues", "no-data-twin", true);
+    assert!(d.wins(), "cheap, effective data: {d:?}");
+    s.data.cost = fixed(5e6);
+    let d = diff_on(&s, "all-issues", "no-data-twin", true);
+    assert!(d.loses(), "costly data: {d:?}");
+    // Started too late to finish: all cost, no gain.
+    s.data.cost = fixed(150e3);
+    for name in ["all-issues", "no-data-twin"] {
+        let k = index(&s, name);
+        s.strategies[k].lead_weeks = 10;
+    }
+    let d = diff_on(&s, "all-issues", "no-data-twin", true);
+    assert!(d.loses(), "too late to finish: {d:?}");
+}
+
+#[test]
+fn starting_early_pays_through_work_that_takes_time() {
+    let mut s = builtin();
+    add_twin(&mut s, "all-issues", "late-start", |st| st.lead_weeks = 14);
+    let work = diff(&s, "all-issues", "late-start");
+    // Without work that takes time, a late start changes little: the
+    // payer's tactic runs on the calendar of the talks, and only the coarser
+    // grid of meetings moves the deal (under 0.2 % of revenue).
+    add_twin(&mut s, "wait", "wait-late", |st| st.lead_weeks = 14);
+    let grid = diff(&s, "wait", "wait-late");
+    let revenue = 440e6;
+    assert!(grid.mean.abs() < 0.002 * revenue, "{grid:?}");
+    // Beyond the grid, data, items and escalation at impasse need time.
+    assert!(
+        work.mean - grid.mean > 3.0 * (work.mcse + grid.mcse),
+        "work {work:?}, grid {grid:?}"
+    );
+    // And an early start can hurt when what it makes time for backfires:
+    // escalation at an impasse that a late start never reaches.
+    add_twin(&mut s, "escalate-at-impasse", "escalate-late", |st| {
+        st.lead_weeks = 14
+    });
+    s.payer.exec.success_prob = fixed(0.02);
+    s.payer.exec.backlash_prob = fixed(1.0);
+    let d = diff(&s, "escalate-at-impasse", "escalate-late");
+    assert!(d.loses(), "escalation that only backfires: {d:?}");
+}
+
+#[test]
+fn threats_the_payer_has_seen_before_move_it_less() {
+    // Two renewals with a believed-and-settled notice at the first: the
+    // second notice's gain is scaled by the repeat-threat factor.
+    let mut s = builtin();
+    must_have(&mut s);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.0);
+    add_twin(&mut s, "notice-and-escalate", "notice-twin", |st| {
+        st.notice = Trigger::Never
+    });
+    s.relationship.repeat_threat_factor = fixed(1.0);
+    let fresh = renewal_two_diff(&s);
+    s.relationship.repeat_threat_factor = fixed(0.0);
+    let seen = renewal_two_diff(&s);
+    assert!(
+        fresh > seen,
+        "renewal-2 gain of the notice: fresh {fresh} vs seen before {seen}"
+    );
+}
+
+/// Mean renewal-2 revenue of `notice-and-escalate` minus its twin's.
+fn renewal_two_diff(s: &Scenario) -> f64 {
+    let sim = Simulation::new(s);
+    let config = RunConfig {
+        threads: Some(2),
+        ..RunConfig::new(PATHS, SEED)
+    };
+    let summary = sim.run(&config, &[], &|_| {}).unwrap();
+    let r2 = |name: &str| {
+        summary.strategies[index(s, name)].renewals[1]
+            .revenue
+            .mean()
+    };
+    r2("notice-and-escalate") - r2("notice-twin")
+}
+
+#[test]
+fn costs_decide_whether_a_move_pays_in_margin() {
+    let mut s = builtin();
+    s.provider.escalation_cost = fixed(0.0);
+    let d = diff_on(&s, "escalate-at-impasse", "wait", true);
+    assert!(d.wins(), "free escalation: {d:?}");
+    s.provider.escalation_cost = fixed(20e6);
+    let d = diff_on(&s, "escalate-at-impasse", "wait", true);
+    assert!(d.loses(), "escalation costing $20M: {d:?}");
+    // Revenue does not see costs.
+    let r = diff(&s, "escalate-at-impasse", "wait");
+    assert!(r.wins(), "{r:?}");
+}
+
+#[test]
+fn the_roll_over_is_taken_only_when_the_old_terms_beat_the_last_offer() {
+    let mut s = builtin();
+    let rolled = |s: &Scenario| {
+        let sim = Simulation::new(s);
+        let summary = sim.run(&RunConfig::new(4000, SEED), &[], &|_| {}).unwrap();
+        summary.strategies[index(s, "wait")].first().rolled_over.p()
+    };
+    assert_eq!(rolled(&s), 0.0, "old terms at 0 % never beat an offer");
+    s.contract.status_quo_escalator = fixed(0.025);
+    let p = rolled(&s);
+    assert!(
+        p > 0.05 && p < 0.6,
+        "old terms at 2.5 %: rolled over on {p}"
+    );
+}
+
+#[test]
+fn the_deal_does_not_depend_on_how_often_the_sides_meet() {
+    // Meetings every 1, 2 or 4 weeks over the same year: the payer's tactic
+    // runs on calendar time and every calendar ends with a deadline session.
+    let mut s = builtin();
+    s.strategies
+        .retain(|st| st.name == "wait" || st.name == "escalate-at-impasse");
+    let base = s.clone();
+    let mut rates = Vec::new();
+    for cadence in [1, 2, 4] {
+        let mut s = base.clone();
+        for st in &mut s.strategies {
+            st.cadence_weeks = cadence;
+        }
+        let sim = Simulation::new(&s);
+        let summary = sim.run(&RunConfig::new(PATHS, SEED), &[], &|_| {}).unwrap();
+        rates.push(
+            summary
+                .strategies
+                .iter()
+                .map(|x| (x.first().deal_before_expiry.p(), x.revenue.mean()))
+                .collect::<Vec<_>>(),
+        );
+    }
+    for k in 0..2 {
+        let deal: Vec<f64> = rates.iter().map(|r| r[k].0).collect();
+        let revenue: Vec<f64> = rates.iter().map(|r| r[k].1).collect();
+        let spread = |v: &[f64]| {
+            v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
+        };
+        assert!(spread(&deal) < 0.03, "deal rates {deal:?}");
+        assert!(
+            spread(&revenue) < 0.002 * revenue[0],
+            "revenues {revenue:?}"
+        );
+    }
+}
