@@ -61,8 +61,9 @@ fn a_sweep_leaves_strategies_that_ignore_the_input_exactly_unchanged() {
         assert_ne!(m[0], m[2], "{name}: {m:?}");
     }
     let m = means(&r, "notice-and-escalate");
-    let mcse = |k: usize| r.points[k].strategies[3].revenue_mcse;
-    assert_eq!(r.points[0].strategies[3].name, "notice-and-escalate");
+    let ne = s.strategy_index("notice-and-escalate").unwrap();
+    let mcse = |k: usize| r.points[k].strategies[ne].revenue_mcse;
+    assert_eq!(r.points[0].strategies[ne].name, "notice-and-escalate");
     assert!(
         m[2] - m[0] > 4.0 * (mcse(0).powi(2) + mcse(2).powi(2)).sqrt(),
         "a believed notice should pay: {m:?}"
@@ -77,7 +78,17 @@ fn a_sweep_leaves_strategies_that_ignore_the_input_exactly_unchanged() {
     }
 
     // `wait` never escalates: the executives' success probability is
-    // irrelevant to it, while it matters to `escalate-at-impasse`.
+    // irrelevant to it, while it matters to `escalate-at-impasse`. Without
+    // backlash a refused escalation changes nothing (its cost is charged to
+    // margin, not revenue), and executives who engage only raise the payer's
+    // reservation and speed its tactic; the paths where they engage grow
+    // with the probability (the same uniforms).
+    let s = s
+        .with_overrides(&[
+            Override::new("payer.exec.backlash_prob", 0.0),
+            Override::new("payer.exec.premature_backlash_prob", 0.0),
+        ])
+        .unwrap();
     let axis = Axis::parse_range("payer.exec.success_prob", "0:1:3").unwrap();
     let r = sweep(&s, &axis, None, &b, &|_| {}).unwrap();
     let wait = means(&r, "wait");
@@ -235,55 +246,68 @@ fn a_two_way_sweep_covers_the_grid_with_the_right_values() {
 
 /// A scenario built so that one escalation week is best, by reasoning:
 ///
-/// - Every input that matters is fixed except the revenue, the staff
-///   reservation (always 0.01 to 0.03, below the provider's walk-away of
-///   0.05) and whether the executives engage (success_prob 0.6): without
-///   them no deal is struck in talks, and with no roll-over and no
-///   willingness to leave, the provider takes the payer's last offer (< 0.03)
-///   at expiry.
-/// - Meetings every 2 weeks from -52 to -2 (26 of them, t_k = (k+1)/27). The
-///   Boulware payer (exponent 4) barely moves early, so the impasse is
-///   declared at the first meeting the stall test can look 8 weeks (4
-///   meetings) back: week -44.
-/// - premature_penalty = 1: escalating before the impasse never works. An
-///   escalation set for week -44 is made at the start of that meeting, before
-///   the stall test declares the impasse, so it is premature too. Weeks -52
-///   to -44 earn what never escalating earns.
+/// - One renewal (a three-year term, `renewals = 1`). Every input that
+///   matters is fixed except the revenue, the staff reservation (always
+///   0.01 to 0.03, below the provider's walk-away of 0.05) and whether the
+///   executives engage (success_prob 0.6): without them no deal is struck in
+///   talks, and with no roll-over and no willingness to leave, the provider
+///   takes the payer's last offer (its reservation, < 0.03) at expiry.
+/// - Meetings every 2 weeks from -52 to -2 and the deadline session at -1,
+///   t = (w + 52) / 51. The payer opens at 0 and is a Boulware of exponent
+///   4, exactly the exponent the provider expects, so projecting its offers
+///   along that path gives its reservation at every meeting: short of the
+///   walk-away by at least 0.02, more than min_gap. The watch starts when
+///   the payer has answered, 2 weeks after the opening (week -50), and the
+///   impasse is declared stall_weeks = 6 later: week -44.
+/// - premature_penalty = 1: escalating before the impasse never works, and
+///   with no backlash a refused escalation changes nothing. An escalation
+///   set for week -44 is made at the start of that meeting, before the
+///   impasse watch declares it, so it is premature too. Weeks -52 to -44
+///   earn what never escalating earns.
 /// - From week -42 on, executives who engage do so 2 weeks later
 ///   (lag_weeks = 2) with a reservation raised by 0.10 and a near-instant
 ///   tactic (exponent 0.01): the payer's threshold (> 0.10) is then above any
 ///   ask, so it accepts the provider's standing ask, the one made at the
-///   escalation week w: 0.09 - 0.04 (k(w)+1)/27, which falls by 0.04/27 a
-///   meeting. The earliest effective week, -42, is best; every later week is
-///   worse on every path where the executives engage, and equal elsewhere.
-/// - Escalating at -2 brings the executives at week 0, after the last
-///   meeting: worthless.
-/// - `on_impasse` escalates at the -44 meeting, after the stall test (not
+///   escalation week w: 0.09 - 0.04 (w + 52) / 51, which falls by 0.04 * 2/51
+///   a meeting. Whether they engage does not depend on the week (the same
+///   uniform against the same 0.6), so the earliest effective week, -42, is
+///   best; every later week is worse on every path where the executives
+///   engage, and equal elsewhere.
+/// - Escalating at -2 brings the executives at week 0, after the deadline
+///   session: worthless.
+/// - `on_impasse` escalates at the -44 meeting, after the impasse watch (not
 ///   premature): the deal comes at -42 at the ask of -44, above the best
 ///   fixed week's. (The strategy itself never escalates: the analysis must
 ///   set every trigger, `on_impasse` included.)
+/// - Escalation costs are charged to margin; the curve is of revenue.
 const ONE_GOOD_WEEK: &str = r#"
 name = "one-good-week"
 [contract]
 annual_revenue = "triangular(40e6, 50e6, 60e6)"
 attributed_patients = 10000
+term_weeks = 156
+renewals = 1
 evergreen_weeks = 0
 notice_weeks = 13
 [payer]
 opening_offer = 0.0
 reservation = "uniform(0.01, 0.03)"
 concession_exponent = 4
+response_weeks = 2
 [payer.exec]
 success_prob = 0.6
 reservation_gain = 0.10
 exponent_after = 0.01
 lag_weeks = 2
 premature_penalty = 1.0
+backlash_prob = 0.0
+premature_backlash_prob = 0.0
 [provider]
 alignment = 1.0
 [impasse]
-min_move = 0.0025
-stall_weeks = 8
+min_gap = 0.0025
+expected_payer_exponent = 4
+stall_weeks = 6
 [[strategy]]
 name = "escalate"
 lead_weeks = 52
@@ -336,9 +360,10 @@ fn the_timing_curve_finds_the_week_that_is_best_by_construction() {
     for w in (-42..-4).step_by(2) {
         assert!(at(w).revenue_mean > at(w + 2).revenue_mean, "week {w}");
     }
-    // The engaged paths gain (0.09 - 0.04*6/27) - (last offer < 0.03) in
-    // uplift: about 0.06 of three years' revenue, on 60 % of paths.
-    assert!(at(-42).revenue_mean - nothing > 0.6 * 0.05 * 50e6 * 2.0);
+    // The engaged paths gain (0.09 - 0.04 * 10/51) - (last offer < 0.03) >
+    // 0.05 in yearly uplift: a three-year escalator pays it 1 + 2 + 3 times
+    // (discounted at 5 %: more than 0.85 of it), on 60 % of paths.
+    assert!(at(-42).revenue_mean - nothing > 0.6 * 0.05 * 50e6 * 6.0 * 0.85);
     assert_eq!(at(-42).p_out_of_network, 0.0);
     // Escalating on impasse beats every fixed week, clearly.
     assert!(r.on_impasse.diff_vs_best_ci95.0 > 0.0, "{:?}", r.on_impasse);

@@ -75,8 +75,40 @@ impl ImpasseWatch {
         if week < self.from_week {
             return false;
         }
+        let stuck = self.stuck(power, opening, offer, payer_shift, walk_away);
+        self.record(week, stuck)
+    }
+
+    /// Whether the watch has begun by `week`.
+    #[inline]
+    pub fn started(&self, week: i32) -> bool {
+        week >= self.from_week
+    }
+
+    /// Week the watch begins (the end of the opening exchange).
+    pub fn from_week(&self) -> i32 {
+        self.from_week
+    }
+
+    /// Whether talks look stuck at a meeting (see [`ImpasseWatch::observe`]).
+    #[inline]
+    pub fn stuck(
+        &self,
+        power: f64,
+        opening: f64,
+        offer: f64,
+        payer_shift: f64,
+        walk_away: f64,
+    ) -> bool {
         let projected = Self::projected_final_offer(power, opening, offer) - payer_shift;
-        if walk_away - projected > self.min_gap {
+        walk_away - projected > self.min_gap
+    }
+
+    /// Record whether talks are stuck at `week` (a meeting after the watch
+    /// began); returns whether an impasse holds now.
+    #[inline]
+    pub fn record(&mut self, week: i32, stuck: bool) -> bool {
+        if stuck {
             let since = *self.stuck_since.get_or_insert(week);
             week - since >= self.window
         } else {

@@ -108,6 +108,11 @@ impl Agenda {
         }
     }
 
+    /// Earliest week an item may still settle (`i32::MAX` when none).
+    pub fn next_week(&self) -> i32 {
+        self.next_week
+    }
+
     /// The items settled so far (and before), as bits.
     pub fn settled(&self) -> u64 {
         self.settled

@@ -216,6 +216,10 @@ impl Outcome {
 /// by default, so the Monte Carlo loop pays nothing for it.
 #[allow(unused_variables)]
 pub trait Observer {
+    /// Whether the observer wants every meeting. When it does not, staff
+    /// talks may jump over stretches where nothing but the two tactics moves
+    /// (with exactly the same result).
+    const DETAILED: bool = true;
     /// Renewal `r` (0-based) begins; the weeks that follow are relative to
     /// its expiry.
     fn renewal(&mut self, r: usize) {}
@@ -238,7 +242,9 @@ pub trait Observer {
 /// An observer that records nothing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Silent;
-impl Observer for Silent {}
+impl Observer for Silent {
+    const DETAILED: bool = false;
+}
 
 /// Play `plan` on `world` and value the result.
 pub fn play(terms: &Terms, plan: &Plan, world: &World) -> Outcome {

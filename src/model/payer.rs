@@ -107,6 +107,11 @@ impl Payer {
         now
     }
 
+    /// Earliest week of an effect still pending (`i32::MAX` when none).
+    pub fn next_effect_week(&self) -> i32 {
+        self.next_week
+    }
+
     /// Whether an effect of this kind has taken hold.
     pub fn applied(&self, kind: EffectKind) -> bool {
         self.applied[kind as usize]

@@ -77,158 +77,334 @@ fn due(trigger: Trigger, opening: i32, week: i32) -> Option<i32> {
 /// `powers`, when given, holds `t^e` for this plan's calendar and the
 /// world's payer exponent `e` (shared by every strategy with the same
 /// calendar on a path); it is used while the payer's exponent is that one.
+///
+/// With an observer that does not want every meeting ([`Observer::DETAILED`]
+/// false), stretches of meetings where no move is due and no effect lands
+/// are played by [`Talks::fast_forward`]: both tactics are monotone there,
+/// so the first meeting with a deal is found by bisection and only the
+/// impasse watch is kept meeting by meeting. The result is the same, to the
+/// last bit, as playing every meeting (a test checks it).
 pub fn staff_talks<O: Observer>(set: &Setting, powers: Option<&[f64]>, obs: &mut O) -> TalksResult {
-    let (plan, world) = (set.plan, set.world);
-    let opening = plan.opening_week;
-    let mut payer = Payer::new(
-        world.payer_opening_offer,
-        set.memory.payer_reservation(world),
-        set.memory.payer_exponent(world),
-    );
-    let mut agenda = Agenda::new(
-        world,
-        set.terms,
-        plan.all_issues,
-        set.renewal,
-        opening,
-        set.memory.items_won,
-    );
-    let mut costs = Costs::default();
-    if plan.data_prep {
-        costs.add(opening, world.data_cost);
+    let mut talks = Talks::open(set, powers);
+    let n = set.plan.meetings.len();
+    let mut k = 0;
+    while k < n {
+        if talks.meeting(k, obs) {
+            break;
+        }
+        k += 1;
+        if !O::DETAILED && k < n {
+            let end = talks.quiet_until(k);
+            k = talks.fast_forward(k, end);
+        }
     }
-    data::prepare(set, &mut payer);
-    let exchange_end = data::ready_week(set).unwrap_or(opening)
-        + world.payer_response_weeks.round().max(0.0) as i32;
-    let mut watch = ImpasseWatch::new(
-        exchange_end,
-        set.terms.stall_weeks,
-        set.terms.impasse_min_gap,
-    );
+    talks.close()
+}
 
-    let mut r = TalksResult {
-        deal: None,
-        last_offer: world.payer_opening_offer,
-        impasse_week: None,
-        escalations: [None, None],
-        notice: None,
-        costs,
-        payer: payer.clone(),
-        agenda: agenda.clone(),
-    };
-    let mut ask: Option<f64> = None;
+/// The state of staff talks between meetings.
+struct Talks<'s, 'a> {
+    set: &'s Setting<'a>,
+    powers: Option<&'s [f64]>,
+    payer: Payer,
+    agenda: Agenda,
+    watch: ImpasseWatch,
+    /// The provider's standing ask (rate terms).
+    ask: Option<f64>,
+    deal: Option<(i32, f64)>,
+    impasse_week: Option<i32>,
+    escalations: [Option<Escalation>; 2],
+    notice: Option<Notice>,
+    costs: Costs,
+}
 
-    for (k, m) in plan.meetings.iter().enumerate() {
+impl<'s, 'a> Talks<'s, 'a> {
+    fn open(set: &'s Setting<'a>, powers: Option<&'s [f64]>) -> Self {
+        let (plan, world) = (set.plan, set.world);
+        let opening = plan.opening_week;
+        let mut payer = Payer::new(
+            world.payer_opening_offer,
+            set.memory.payer_reservation(world),
+            set.memory.payer_exponent(world),
+        );
+        let agenda = Agenda::new(
+            world,
+            set.terms,
+            plan.all_issues,
+            set.renewal,
+            opening,
+            set.memory.items_won,
+        );
+        let mut costs = Costs::default();
+        if plan.data_prep {
+            costs.add(opening, world.data_cost);
+        }
+        data::prepare(set, &mut payer);
+        let exchange_end = data::ready_week(set).unwrap_or(opening)
+            + world.payer_response_weeks.round().max(0.0) as i32;
+        Talks {
+            set,
+            powers,
+            payer,
+            agenda,
+            watch: ImpasseWatch::new(
+                exchange_end,
+                set.terms.stall_weeks,
+                set.terms.impasse_min_gap,
+            ),
+            ask: None,
+            deal: None,
+            impasse_week: None,
+            escalations: [None, None],
+            notice: None,
+            costs,
+        }
+    }
+
+    fn close(self) -> TalksResult {
+        TalksResult {
+            deal: self.deal,
+            last_offer: self.payer.standing_offer() - self.agenda.payer_shift,
+            impasse_week: self.impasse_week,
+            escalations: self.escalations,
+            notice: self.notice,
+            costs: self.costs,
+            payer: self.payer,
+            agenda: self.agenda,
+        }
+    }
+
+    /// The payer's package threshold at meeting `k` (its frozen offer while
+    /// it refuses to talk).
+    #[inline]
+    fn package(&self, k: usize) -> f64 {
+        let m = &self.set.plan.meetings[k];
+        let power = self
+            .powers
+            .filter(|_| self.payer.exponent == self.set.world.payer_exponent)
+            .map(|p| p[k]);
+        self.payer.threshold(m.ln_t, power)
+    }
+
+    /// Play meeting `k` in full; returns whether a deal was struck.
+    fn meeting<O: Observer>(&mut self, k: usize, obs: &mut O) -> bool {
+        let (set, plan) = (self.set, self.set.plan);
+        let m = &plan.meetings[k];
+        let opening = plan.opening_week;
         // 1. Moves due by this week.
-        if r.escalations[0].is_none()
+        if self.escalations[0].is_none()
             && let Some(w) = due(plan.escalation, opening, m.week)
         {
-            escalate(&mut r, set, &mut payer, &mut agenda, w, 0, obs);
+            self.escalate(w, 0, obs);
         }
-        if retry_allowed(&r)
+        if self.retry_allowed()
             && let Some(w) = due(plan.escalation_retry, opening, m.week)
-            && w > r.escalations[0].map_or(i32::MAX, |e| e.week)
+            && w > self.escalations[0].map_or(i32::MAX, |e| e.week)
         {
-            escalate(&mut r, set, &mut payer, &mut agenda, w, 1, obs);
+            self.escalate(w, 1, obs);
         }
-        if r.notice.is_none()
+        if self.notice.is_none()
             && let Some(w) = due(plan.notice, opening, m.week)
         {
-            give_notice(&mut r, set, &mut payer, w, obs);
+            self.give_notice(w, obs);
         }
 
         // 2. Effects that have come due.
-        let applied = payer.advance_to(m.week);
+        let applied = self.payer.advance_to(m.week);
         obs.effects(m.week, applied);
-        agenda.advance_to(world, m.week);
+        self.agenda.advance_to(set.world, m.week);
 
         // 3. Payer's turn, then the provider's.
-        let power = powers
-            .filter(|_| payer.exponent == world.payer_exponent)
-            .map(|p| p[k]);
-        let package = payer.threshold(m.ln_t, power);
-        let payer_threshold = package - agenda.payer_shift;
-        if let Some(a) = ask
+        let package = self.package(k);
+        let payer_threshold = package - self.agenda.payer_shift;
+        if let Some(a) = self.ask
             && a <= payer_threshold
         {
-            obs.meeting(m.week, payer.standing_offer() - agenda.payer_shift, a);
-            r.deal = Some((m.week, a));
-            break;
+            obs.meeting(
+                m.week,
+                self.payer.standing_offer() - self.agenda.payer_shift,
+                a,
+            );
+            self.deal = Some((m.week, a));
+            return true;
         }
-        let offer_package = payer.offer(package);
-        let offer = offer_package - agenda.payer_shift;
-        let provider_threshold = m.provider_threshold - agenda.provider_credit;
+        let offer_package = self.payer.offer(package);
+        let offer = offer_package - self.agenda.payer_shift;
+        let provider_threshold = m.provider_threshold - self.agenda.provider_credit;
         obs.meeting(m.week, offer, provider_threshold);
         if offer >= provider_threshold {
-            r.deal = Some((m.week, offer));
-            break;
+            self.deal = Some((m.week, offer));
+            return true;
         }
-        ask = Some(provider_threshold);
+        self.ask = Some(provider_threshold);
 
         // 4. Impasse watch, and the moves made on impasse.
-        if watch.observe(
+        if self.watch.observe(
             m.week,
             m.expected_power,
-            payer.opening_offer,
+            self.payer.opening_offer,
             offer_package,
-            agenda.payer_shift,
-            plan.walk_away - agenda.provider_credit,
+            self.agenda.payer_shift,
+            plan.walk_away - self.agenda.provider_credit,
         ) {
-            if r.impasse_week.is_none() {
-                r.impasse_week = Some(m.week);
+            if self.impasse_week.is_none() {
+                self.impasse_week = Some(m.week);
                 obs.impasse(m.week);
             }
-            if plan.escalation == Trigger::OnImpasse && r.escalations[0].is_none() {
-                escalate(&mut r, set, &mut payer, &mut agenda, m.week, 0, obs);
-            } else if plan.escalation_retry == Trigger::OnImpasse
-                && retry_allowed(&r)
-                && r.escalations[0].is_some_and(|e| e.week < m.week)
-            {
-                escalate(&mut r, set, &mut payer, &mut agenda, m.week, 1, obs);
+            if plan.escalation == Trigger::OnImpasse && self.escalations[0].is_none() {
+                self.escalate(m.week, 0, obs);
+            } else if self.retry_on_impasse(m.week) {
+                self.escalate(m.week, 1, obs);
             }
             if plan.notice == Trigger::OnImpasse
-                && r.notice.is_none()
+                && self.notice.is_none()
                 && m.week <= set.terms.notice_deadline
             {
-                give_notice(&mut r, set, &mut payer, m.week, obs);
+                self.give_notice(m.week, obs);
             }
         }
+        false
     }
-    r.last_offer = payer.standing_offer() - agenda.payer_shift;
-    r.payer = payer;
-    r.agenda = agenda;
-    r
-}
 
-/// A retry is possible once the first attempt was refused.
-fn retry_allowed(r: &TalksResult) -> bool {
-    r.escalations[1].is_none() && r.escalations[0].is_some_and(|e| e.meeting.is_none())
-}
+    /// A retry is possible once the first attempt was refused.
+    fn retry_allowed(&self) -> bool {
+        self.escalations[1].is_none() && self.escalations[0].is_some_and(|e| e.meeting.is_none())
+    }
 
-fn escalate<O: Observer>(
-    r: &mut TalksResult,
-    set: &Setting,
-    payer: &mut Payer,
-    agenda: &mut Agenda,
-    week: i32,
-    attempt: usize,
-    obs: &mut O,
-) {
-    let premature = r.impasse_week.is_none_or(|i| i > week);
-    let e = escalation::escalate(set, payer, agenda, week, premature, attempt);
-    r.costs.add(week, set.world.escalation_cost);
-    r.escalations[attempt] = Some(e);
-    obs.escalation(&e);
-}
+    /// Whether the impasse watch can still set anything off: the first
+    /// impasse, or a retry on impasse after a refusal that may yet come.
+    fn watch_matters(&self) -> bool {
+        self.impasse_week.is_none()
+            || (self.set.plan.escalation_retry == Trigger::OnImpasse
+                && self.escalations[1].is_none()
+                && self.escalations[0].is_none_or(|e| e.meeting.is_none()))
+    }
 
-fn give_notice<O: Observer>(
-    r: &mut TalksResult,
-    set: &Setting,
-    payer: &mut Payer,
-    week: i32,
-    obs: &mut O,
-) {
-    let n = notice::give_notice(set, payer, week);
-    r.notice = Some(n);
-    obs.notice(&n);
+    /// Whether a retry on impasse is due at a stuck meeting in `week`.
+    fn retry_on_impasse(&self, week: i32) -> bool {
+        self.set.plan.escalation_retry == Trigger::OnImpasse
+            && self.retry_allowed()
+            && self.escalations[0].is_some_and(|e| e.week < week)
+    }
+
+    fn escalate<O: Observer>(&mut self, week: i32, attempt: usize, obs: &mut O) {
+        let premature = self.impasse_week.is_none_or(|i| i > week);
+        let e = escalation::escalate(
+            self.set,
+            &mut self.payer,
+            &mut self.agenda,
+            week,
+            premature,
+            attempt,
+        );
+        self.costs.add(week, self.set.world.escalation_cost);
+        self.escalations[attempt] = Some(e);
+        obs.escalation(&e);
+    }
+
+    fn give_notice<O: Observer>(&mut self, week: i32, obs: &mut O) {
+        let n = notice::give_notice(self.set, &mut self.payer, week);
+        self.notice = Some(n);
+        obs.notice(&n);
+    }
+
+    /// The first meeting index at or after `from` where something besides
+    /// the two tactics may happen: a move due at a fixed week, an effect or
+    /// an item landing, or the impasse watch beginning.
+    fn quiet_until(&self, from: usize) -> usize {
+        let plan = self.set.plan;
+        let first = self.escalations[0].map(|e| e.week);
+        let fixed = |t: Trigger| match t {
+            Trigger::Week(w) => w,
+            _ => i32::MAX,
+        };
+        let mut event = self.payer.next_effect_week().min(self.agenda.next_week());
+        if self.escalations[0].is_none() {
+            event = event.min(fixed(plan.escalation));
+        }
+        if self.retry_allowed()
+            && let (Trigger::Week(w), Some(f)) = (plan.escalation_retry, first)
+            && w > f
+        {
+            event = event.min(w);
+        }
+        if self.notice.is_none() {
+            event = event.min(fixed(plan.notice));
+        }
+        let meetings = &plan.meetings;
+        if !self.watch.started(meetings[from].week) {
+            event = event.min(self.watch.from_week());
+        }
+        from + meetings[from..].partition_point(|m| m.week < event)
+    }
+
+    /// Play the quiet meetings `from..to` (see [`Talks::quiet_until`]) up to
+    /// the first one that needs playing in full: a deal, or an impasse that
+    /// matters. Returns its index (`to` if none).
+    fn fast_forward(&mut self, from: usize, to: usize) -> usize {
+        if to < from + 2 {
+            return from;
+        }
+        let frozen = self.payer.frozen.is_some();
+        let standing = self.payer.standing;
+        // Where the standing offer is above the threshold (after a backlash)
+        // the offer is not yet on its curve: play meetings in full.
+        if !frozen && self.package(from) < standing {
+            return from;
+        }
+        let plan = self.set.plan;
+        let shift = self.agenda.payer_shift;
+        let credit = self.agenda.provider_credit;
+        let offer_package = |t: &Self, k: usize| if frozen { standing } else { t.package(k) };
+        let provider = |k: usize| plan.meetings[k].provider_threshold - credit;
+        // A deal at meeting k: both conditions only become true as k grows
+        // (the payer's threshold never falls here, the provider's never rises).
+        let deal_at = |t: &Self, k: usize| {
+            let ask = if k == from { t.ask } else { Some(provider(k - 1)) };
+            let package = t.package(k);
+            ask.is_some_and(|a| a <= package - shift)
+                || offer_package(t, k) - shift >= provider(k)
+        };
+        let mut stop = to;
+        if deal_at(self, to - 1) {
+            let (mut lo, mut hi) = (from, to - 1);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if deal_at(self, mid) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            stop = lo;
+        }
+        // The impasse watch, meeting by meeting, while it can still matter.
+        if self.watch.started(plan.meetings[from].week) && self.watch_matters() {
+            let walk_away = plan.walk_away - credit;
+            let opening = self.payer.opening_offer;
+            for k in from..stop {
+                let m = &plan.meetings[k];
+                let offer = offer_package(self, k);
+                let stuck = self
+                    .watch
+                    .stuck(m.expected_power, opening, offer, shift, walk_away);
+                let mut probe = self.watch;
+                if probe.record(m.week, stuck)
+                    && (self.impasse_week.is_none() || self.retry_on_impasse(m.week))
+                {
+                    // An impasse that sets off moves: play it in full.
+                    stop = k;
+                    break;
+                }
+                self.watch = probe;
+            }
+        }
+        if stop > from {
+            let last = stop - 1;
+            if !frozen {
+                self.payer.standing = self.package(last);
+            }
+            self.ask = Some(provider(last));
+        }
+        stop
+    }
 }

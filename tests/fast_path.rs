@@ -1,0 +1,106 @@
+//! The Monte Carlo loop plays staff talks with a fast-forward over quiet
+//! stretches of meetings (see `model::talks`); a traced path plays every
+//! meeting. They must agree to the last bit, on every strategy of every
+//! shipped scenario and on random strategies exercising every trigger.
+
+use impasse::engine::Simulation;
+use impasse::model::{Observer, payer_powers, play, play_observed, play_with_powers};
+use impasse::scenario::{Agenda, Scenario, Trigger};
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Records nothing, but asks for every meeting (so no fast-forward).
+struct EveryMeeting;
+impl Observer for EveryMeeting {}
+
+fn scenarios() -> Vec<Scenario> {
+    let mut out = vec![Scenario::builtin()];
+    for name in [
+        "academic-medical-center",
+        "physician-group",
+        "rural-hospital",
+    ] {
+        let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+        out.push(Scenario::from_path(std::path::Path::new(&path)).unwrap());
+    }
+    out
+}
+
+fn trigger(rng: &mut Xoshiro256PlusPlus, lead: i32, latest: i32) -> Trigger {
+    match rng.random_range(0..4) {
+        0 => Trigger::Never,
+        1 => Trigger::Now,
+        2 => Trigger::OnImpasse,
+        _ if latest >= -lead => Trigger::Week(rng.random_range(-lead..=latest)),
+        _ => Trigger::Never,
+    }
+}
+
+fn check(s: &Scenario, paths: u64, seed: u64) {
+    let sim = Simulation::new(s);
+    let mut powers = Vec::new();
+    for index in 0..paths {
+        let world = sim.world(seed, index);
+        for plan in &sim.plans {
+            let slow = play_observed(&sim.terms, plan, &world, &mut EveryMeeting);
+            let fast = play(&sim.terms, plan, &world);
+            // Compared as text: unused renewals hold NaN uplifts.
+            assert_eq!(
+                format!("{fast:?}"),
+                format!("{slow:?}"),
+                "{} path {index}",
+                plan.name
+            );
+            payer_powers(plan, &world, &mut powers);
+            let shared = play_with_powers(&sim.terms, plan, &world, &powers);
+            assert_eq!(format!("{shared:?}"), format!("{slow:?}"), "{}", plan.name);
+        }
+    }
+}
+
+#[test]
+fn fast_forward_matches_every_meeting_on_the_shipped_scenarios() {
+    for s in scenarios() {
+        check(&s, 1500, 5);
+    }
+}
+
+#[test]
+fn fast_forward_matches_every_meeting_on_random_strategies() {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(99);
+    let base = scenarios();
+    for round in 0..40 {
+        let mut s = base[round % base.len()].clone();
+        let deadline = -(s.contract.notice_weeks as i32);
+        for st in &mut s.strategies {
+            st.lead_weeks = rng.random_range(2..=70);
+            st.cadence_weeks = rng.random_range(1..=st.lead_weeks.min(5));
+            let lead = st.lead_weeks as i32;
+            st.escalation = trigger(&mut rng, lead, -1);
+            st.escalation_retry = match (st.escalation, rng.random_range(0..3)) {
+                (Trigger::Never, _) | (_, 0) => Trigger::Never,
+                (_, 1) => Trigger::OnImpasse,
+                _ => Trigger::Week(rng.random_range(-lead..=-1)),
+            };
+            st.notice = match trigger(&mut rng, lead, deadline) {
+                Trigger::Now if -lead > deadline => Trigger::Never,
+                t => t,
+            };
+            st.max_oon_weeks = [0, 4, 26][rng.random_range(0..3)];
+            st.agenda = if rng.random_range(0..2) == 0 {
+                Agenda::RateOnly
+            } else {
+                Agenda::AllIssues
+            };
+            st.data_prep = rng.random_range(0..2) == 0;
+        }
+        // Harsher payers too: backlash and refusals happen often.
+        if round % 2 == 1 {
+            s.payer.exec.premature_backlash_prob = impasse::scenario::Dist::Fixed(0.9);
+            s.payer.exec.backlash_prob = impasse::scenario::Dist::Fixed(0.6);
+            s.payer.notice.refuse_to_talk_prob = impasse::scenario::Dist::Fixed(0.6);
+        }
+        s.validate().unwrap_or_else(|e| panic!("round {round}: {e}"));
+        check(&s, 150, round as u64);
+    }
+}
