@@ -100,6 +100,7 @@ fn escalating_now_can_lose_and_its_price_is_the_premature_backlash() {
     let d = diff(&s, "escalate-now", "wait");
     assert!(d.wins(), "no backlash: {d:?}");
     s.payer.exec.premature_backlash_prob = fixed(1.0);
+    s.payer.exec.backlash_reservation_loss = fixed(0.005);
     let d = diff(&s, "escalate-now", "wait");
     assert!(d.loses(), "certain backlash: {d:?}");
 }
@@ -157,13 +158,19 @@ fn a_real_notice_pays_only_for_a_provider_that_can_afford_to_leave() {
     );
 }
 
+/// A payer that mostly believes notices (the hospital's own situation
+/// otherwise unchanged).
+fn credible(s: &mut Scenario) {
+    s.payer.notice.credibility = fixed(0.9);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.0);
+}
+
 #[test]
 fn payers_that_refuse_to_talk_turn_a_winning_notice_into_a_losing_one() {
     let mut s = builtin();
-    must_have(&mut s);
-    s.payer.notice.refuse_to_talk_prob = fixed(0.0);
+    credible(&mut s);
     let talk = diff(&s, "notice-and-escalate", "all-issues");
-    s.payer.notice.refuse_to_talk_prob = fixed(0.9);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.6);
     let refuse = diff(&s, "notice-and-escalate", "all-issues");
     assert!(talk.wins() && refuse.loses(), "{talk:?} / {refuse:?}");
 }
@@ -171,8 +178,7 @@ fn payers_that_refuse_to_talk_turn_a_winning_notice_into_a_losing_one() {
 #[test]
 fn member_letters_cost_patients_even_when_a_deal_follows() {
     let mut s = builtin();
-    must_have(&mut s);
-    s.payer.notice.refuse_to_talk_prob = fixed(0.0);
+    credible(&mut s);
     s.provider.notice.pre_expiry_switch_rate = fixed(0.0);
     let quiet = diff(&s, "notice-and-escalate", "all-issues");
     s.provider.notice.pre_expiry_switch_rate = fixed(0.02);
@@ -182,9 +188,11 @@ fn member_letters_cost_patients_even_when_a_deal_follows() {
 
 #[test]
 fn a_split_board_can_make_a_notice_lose_not_only_shrink_its_gain() {
+    // Where leaving pays (a must-have provider), a board that backs down
+    // turns every unsettled notice into a called bluff.
     let mut s = builtin();
     must_have(&mut s);
-    s.payer.notice.refuse_to_talk_prob = fixed(0.1);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.3);
     s.provider.alignment = fixed(1.0);
     let united = diff(&s, "notice-and-escalate", "all-issues");
     // Always split, and a split board always withdraws its notice: every
@@ -241,8 +249,9 @@ fn data_work_pays_when_it_moves_the_payer_more_than_it_costs_and_finishes_in_tim
     s.data.cost = fixed(5e6);
     let d = diff_on(&s, "all-issues", "no-data-twin", true);
     assert!(d.loses(), "costly data: {d:?}");
-    // Started too late to finish: all cost, no gain.
+    // Work that cannot finish within the term: all cost, no gain.
     s.data.cost = fixed(150e3);
+    s.provider.data_prep_weeks = fixed(200.0);
     for name in ["all-issues", "no-data-twin"] {
         let k = index(&s, name);
         s.strategies[k].lead_weeks = 10;
@@ -330,19 +339,32 @@ fn costs_decide_whether_a_move_pays_in_margin() {
 }
 
 #[test]
-fn the_roll_over_is_taken_only_when_the_old_terms_beat_the_last_offer() {
-    let mut s = builtin();
-    let rolled = |s: &Scenario| {
+fn the_roll_over_is_chosen_only_when_waiting_beats_the_last_offer() {
+    let stats = |s: &Scenario| {
         let sim = Simulation::new(s);
         let summary = sim.run(&RunConfig::new(4000, SEED), &[], &|_| {}).unwrap();
-        summary.strategies[index(s, "wait")].first().rolled_over.p()
+        let w = summary.strategies[index(s, "wait")].first();
+        (w.rolled_over.p(), w.deal_before_expiry.p())
     };
-    assert_eq!(rolled(&s), 0.0, "old terms at 0 % never beat an offer");
-    s.contract.status_quo_escalator = fixed(0.025);
-    let p = rolled(&s);
+    // A payer whose last offer is final and who never stalls: old terms at
+    // 0 % never beat it.
+    let mut s = builtin();
+    s.payer.deadline_weeks = fixed(0.0);
+    s.payer.stall_prob = fixed(0.0);
+    assert_eq!(stats(&s).0, 0.0);
+    // Old terms escalating 6 % a year beat some offers (accepting gives the
+    // contract one more yearly step within the term, so the bar is high).
+    s.contract.status_quo_escalator = fixed(0.06);
+    let (p, _) = stats(&s);
+    assert!(p > 0.05 && p < 0.6, "old terms at 6 %: rolled over on {p}");
+    // A payer still weeks from its deadline at expiry: waiting for its
+    // final offer often beats its last one.
+    let mut s = builtin();
+    s.payer.stall_prob = fixed(0.0);
+    let (p, deal) = stats(&s);
     assert!(
-        p > 0.05 && p < 0.6,
-        "old terms at 2.5 %: rolled over on {p}"
+        p > 0.3 && p <= 1.0 - deal + 1e-12,
+        "deadline 4 weeks out: {p}"
     );
 }
 

@@ -202,7 +202,7 @@ fn real() -> &'static Real {
         };
 
         // Four telling paths: a deal after the executives engage, a
-        // deal at expiry, out of network, a called bluff.
+        // roll-over, out of network, a called bluff.
         let index = |name: &str| s.strategies.iter().position(|x| x.name == name).unwrap();
         let trace = |k: usize, i: u64| {
             let mut t = Timeline::default();
@@ -216,9 +216,7 @@ fn real() -> &'static Real {
                 t.events.iter().any(|e| e.kind == "executives_engage")
                     && t.events.iter().any(|e| e.kind == "deal" && e.week < 0)
             }),
-            ("wait", |t| {
-                t.events.iter().any(|e| e.kind == "deal" && e.week == 0)
-            }),
+            ("wait", |t| t.rollover_weeks > 0),
             ("notice-and-escalate", |t| t.oon_weeks > 0),
             ("bluff", |t| {
                 t.events.iter().any(|e| e.kind == "bluff_called")

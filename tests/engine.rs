@@ -109,15 +109,15 @@ fn fixed_seed_gives_the_same_numbers() {
         .map(|st| (st.name.clone(), st.revenue.mean))
         .collect();
     let expected: [(&str, f64); 6] = [
-        ("wait", 0.0),
-        ("escalate-now", 0.0),
-        ("escalate-at-impasse", 0.0),
-        ("bluff", 0.0),
-        ("all-issues", 0.0),
-        ("notice-and-escalate", 0.0),
+        ("wait", 437240323.1907832),
+        ("escalate-now", 438238465.27026314),
+        ("escalate-at-impasse", 439365359.6083094),
+        ("bluff", 430280177.9675714),
+        ("all-issues", 441408089.4914869),
+        ("notice-and-escalate", 432353773.0812887),
     ];
     let p_oon = report.strategies[5].p_out_of_network;
-    let expected_p_oon = 0.0;
+    let expected_p_oon = 0.4301;
     // On a deliberate change, the message is the new table to paste.
     let table: String = means
         .iter()
@@ -158,6 +158,8 @@ attributed_patients = 100
 opening_offer = 0.0
 reservation = "uniform(0, 0.2)"
 concession_exponent = 1
+deadline_weeks = 0
+stall_prob = 0
 [[strategy]]
 name = "two-meetings"
 lead_weeks = 2

@@ -4,7 +4,7 @@
 //! shipped scenario and on random strategies exercising every trigger.
 
 use impasse::engine::Simulation;
-use impasse::model::{Observer, payer_powers, play, play_observed, play_with_powers};
+use impasse::model::{Observer, PayerPowers, payer_powers, play, play_observed, play_with_powers};
 use impasse::scenario::{Agenda, Scenario, Trigger};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -38,7 +38,7 @@ fn trigger(rng: &mut Xoshiro256PlusPlus, lead: i32, latest: i32) -> Trigger {
 
 fn check(s: &Scenario, paths: u64, seed: u64) {
     let sim = Simulation::new(s);
-    let mut powers = Vec::new();
+    let mut powers = PayerPowers::default();
     for index in 0..paths {
         let world = sim.world(seed, index);
         for plan in &sim.plans {
@@ -51,7 +51,7 @@ fn check(s: &Scenario, paths: u64, seed: u64) {
                 "{} path {index}",
                 plan.name
             );
-            payer_powers(plan, &world, &mut powers);
+            payer_powers(&sim.terms, plan, &world, &mut powers);
             let shared = play_with_powers(&sim.terms, plan, &world, &powers);
             assert_eq!(format!("{shared:?}"), format!("{slow:?}"), "{}", plan.name);
         }
@@ -100,7 +100,8 @@ fn fast_forward_matches_every_meeting_on_random_strategies() {
             s.payer.exec.backlash_prob = impasse::scenario::Dist::Fixed(0.6);
             s.payer.notice.refuse_to_talk_prob = impasse::scenario::Dist::Fixed(0.6);
         }
-        s.validate().unwrap_or_else(|e| panic!("round {round}: {e}"));
+        s.validate()
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
         check(&s, 150, round as u64);
     }
 }

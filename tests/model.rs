@@ -9,7 +9,8 @@ use impasse::scenario::{Dist, Scenario};
 /// Common part of the hand-computed scenarios: $1M a week, margin 40 %, no
 /// discounting (present values are plain sums), one renewal of a one-year
 /// term (so a yearly uplift applies once), no costs unless a test sets them,
-/// leadership aligned, the payer answering at once.
+/// leadership aligned, the payer answering at once, its deadline at expiry
+/// and never stalling (tests of those set them).
 const BASE: &str = r#"
 name = "hand"
 [contract]
@@ -27,6 +28,8 @@ opening_offer = 0.0
 reservation = RESERVATION
 concession_exponent = 1.0
 response_weeks = 0
+deadline_weeks = 0
+stall_prob = 0.0
 [payer.notice]
 credibility = 0.0
 refuse_to_talk_prob = 0.0
@@ -557,4 +560,79 @@ fn late_escalation_reaches_the_out_of_network_deal() {
     assert_eq!(r.oon_weeks, 7);
     let reservation = 0.03 + 0.02 + 0.04 * (1.0 - (-7.0f64 / 4.0).exp());
     close(r.uplift, 0.05 + 0.5 * (reservation - 0.05), 1e-12, "uplift");
+}
+
+#[test]
+fn a_payer_whose_deadline_is_after_expiry_is_not_yet_at_its_reservation() {
+    // The payer's deadline is 8 weeks after the deadline session: its clock
+    // runs over weeks -10..7, t = (w + 10) / 17. At week -1 its offer is
+    // 0.03 x 9/17 = 0.015882: the last offer. Waiting 8 weeks at the old
+    // terms for its reservation 0.03 is worth 8 x 1 + 44 x 1.03 = 53.32
+    // against 52 x 1.015882 = 52.83: the provider rolls over.
+    let mut s = scenario(0.03, &talks(0.05));
+    s.payer.deadline_weeks = fixed(8.0);
+    let o = play_all_half(&s);
+    let r = o.first();
+    assert!(r.rolled_over && !r.payer_stalled);
+    assert_eq!(r.deal_week, Some(8));
+    close(r.uplift, 0.03, 1e-12, "the final offer");
+    close(o.revenue, 8.0 * 1e6 + 44.0 * 1.03e6, 1e-3, "revenue");
+
+    // A payer that stalls lets the last offer lapse: the old terms run the
+    // whole evergreen period (26 weeks), then its final offer.
+    s.payer.stall_prob = fixed(1.0);
+    let stalled = play_all_half(&s);
+    assert!(stalled.first().payer_stalled && stalled.first().rolled_over);
+    assert_eq!(
+        stalled.first().deal_week,
+        Some(26),
+        "the whole evergreen period"
+    );
+    close(stalled.first().uplift, 0.03, 1e-12, "then the final offer");
+}
+
+#[test]
+fn holding_out_to_expiry_is_a_gamble_on_the_payer_stalling() {
+    // A payer whose deadline is 2 weeks past expiry, with a stall chance of
+    // 0.9 this renewal: the provider that holds out (walk-away 0.05) meets
+    // the stall (u = 0.5 < 0.9) and sits 26 weeks at the old terms; one that
+    // concedes to 0.02 settles before expiry.
+    let mut hold = scenario(0.03, &talks(0.05));
+    hold.payer.deadline_weeks = fixed(2.0);
+    hold.payer.stall_prob = fixed(0.9);
+    let mut concede = hold.clone();
+    concede.strategies[0].walk_away = 0.02;
+    let h = play_all_half(&hold);
+    let c = play_all_half(&concede);
+    assert!(h.first().payer_stalled && !c.first().rolled_over);
+    assert!(c.first().deal_before_expiry);
+    assert!(c.revenue > h.revenue);
+    // With no stall the hold-out gets the payer's final offer two weeks in.
+    hold.payer.stall_prob = fixed(0.0);
+    let h = play_all_half(&hold);
+    assert_eq!(h.first().deal_week, Some(2));
+    close(h.first().uplift, 0.03, 1e-12, "final offer");
+    assert!(h.revenue > c.revenue);
+}
+
+#[test]
+fn a_believed_notice_pulls_the_payers_deadline_to_expiry() {
+    // Payer deadline 8 weeks after expiry; a believed notice at -10 with no
+    // reservation gain and no faster tactic still moves its clock: at -2 its
+    // threshold is 0.075 x 8/9 instead of 0.075 x 8/17.
+    let mut s = scenario(0.075, &(talks(0.04) + "notice = -10\nmax_oon_weeks = 26\n"));
+    s.payer.deadline_weeks = fixed(8.0);
+    s.payer.notice.credibility = fixed(1.0);
+    s.payer.notice.reservation_gain = fixed(0.0);
+    s.payer.notice.exponent_after = fixed(1.0);
+    let o = play_all_half(&s);
+    // The staff deal of the base case: 0.06 at week -2.
+    assert!(o.first().notice_believed && o.first().deal_before_expiry);
+    assert_eq!(o.first().deal_week, Some(-2));
+    close(o.first().uplift, 0.06, 1e-12, "uplift");
+    // Not believed: the payer's clock stays long and no deal comes before
+    // expiry (its offer at -1 is 0.075 x 9/17 = 0.0397 < 0.04).
+    s.payer.notice.credibility = fixed(0.0);
+    let o = play_all_half(&s);
+    assert!(!o.first().deal_before_expiry && o.first().out_of_network);
 }

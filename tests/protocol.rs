@@ -79,6 +79,9 @@ fn staff_talks_reproduce_the_alternating_offers_protocol() {
         s.payer.opening_offer = Dist::Fixed(opening_offer);
         s.payer.reservation = Dist::Fixed(reservation);
         s.payer.concession_exponent = Dist::Fixed(payer_e);
+        // The payer's deadline at expiry, as in the textbook protocol.
+        s.payer.deadline_weeks = Dist::Fixed(0.0);
+        s.payer.stall_prob = Dist::Fixed(0.0);
         s.strategies.truncate(1);
         let st = &mut s.strategies[0];
         st.lead_weeks = lead;

@@ -194,7 +194,7 @@ fn the_assumptions_table_has_a_row_per_input() {
         inputs.len()
     );
     // Notes come from the scenario file's comments.
-    assert!(table.contains("highest uplift the payer&#39;s negotiating staff can grant"));
+    assert!(table.contains("highest yearly uplift the payer&#39;s negotiating staff can grant"));
 }
 
 #[test]
@@ -207,9 +207,10 @@ fn text_from_the_scenario_is_escaped() {
     scenario.description = "<script>alert('x')</script>".into();
     scenario.validate().unwrap();
     let source = DEFAULT_SCENARIO_TOML.replace(
-        "# The payer's first offer.",
-        "# The payer's <i>first</i> offer & \"opening\".",
+        "# The payer's first offer, a yearly uplift.",
+        "# The payer's <i>first</i> offer & \"opening\", a yearly uplift.",
     );
+    assert_ne!(source, DEFAULT_SCENARIO_TOML, "the comment to make hostile");
     let data = gather(
         &scenario,
         &source,
@@ -226,9 +227,9 @@ fn text_from_the_scenario_is_escaped() {
     assert!(page.contains("Trade &lt;b&gt;rate&lt;/b&gt; &amp; &quot;terms&quot;"));
     assert!(!page.to_lowercase().contains("<script"));
     assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
-    assert!(
-        page.contains("The payer&#39;s &lt;i&gt;first&lt;/i&gt; offer &amp; &quot;opening&quot;.")
-    );
+    assert!(page.contains(
+        "The payer&#39;s &lt;i&gt;first&lt;/i&gt; offer &amp; &quot;opening&quot;, a yearly uplift."
+    ));
     assert!(page.contains("<pre><code>impasse report &lt;file&gt; &amp; more</code></pre>"));
 }
 

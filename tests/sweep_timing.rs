@@ -81,12 +81,15 @@ fn a_sweep_leaves_strategies_that_ignore_the_input_exactly_unchanged() {
     // irrelevant to it, while it matters to `escalate-at-impasse`. Without
     // backlash a refused escalation changes nothing (its cost is charged to
     // margin, not revenue), and executives who engage only raise the payer's
-    // reservation and speed its tactic; the paths where they engage grow
-    // with the probability (the same uniforms).
+    // reservation and speed its tactic; with no roll-over clause the payer's
+    // deadline is expiry, so a higher offer curve means a deal no later and
+    // no lower. The paths where they engage grow with the probability (the
+    // same uniforms).
     let s = s
         .with_overrides(&[
             Override::new("payer.exec.backlash_prob", 0.0),
             Override::new("payer.exec.premature_backlash_prob", 0.0),
+            Override::new("contract.evergreen_weeks", 0),
         ])
         .unwrap();
     let axis = Axis::parse_range("payer.exec.success_prob", "0:1:3").unwrap();
@@ -102,11 +105,12 @@ fn a_sweep_leaves_strategies_that_ignore_the_input_exactly_unchanged() {
 #[test]
 fn a_change_of_best_strategy_is_found_and_marked() {
     // Two strategies that each win somewhere: `data-prep` raises the payer's
-    // reservation by data.reservation_gain = 0.005 whatever happens;
-    // `escalate-at-impasse` raises it by exec.reservation_gain = 0.03 but
-    // only when the executives engage. At success_prob = 0 escalating does
-    // nothing (it equals `wait`, which data-prep dominates path by path); at
-    // 1 it is worth six times the data. With common random numbers the
+    // reservation by data.reservation_gain (0.003 in the built-in scenario)
+    // whatever happens; `escalate-at-impasse` raises it by
+    // exec.reservation_gain = 0.03 but only when the executives engage. At
+    // success_prob = 0 escalating gains nothing (a refused escalation can
+    // only harden the staff), so it is at best `wait`, which data-prep beats;
+    // at 1 it is worth ten times the data. With common random numbers the
     // escalation curve is smooth and increasing, so the best changes once.
     let mut s = Scenario::builtin()
         .with_overrides(&[Override::new("payer.exec.reservation_gain", 0.03)])

@@ -336,17 +336,20 @@ fn the_break_even_makes_the_strategies_tie() {
 fn no_crossing_gives_no_value() {
     // Without backlash, escalation never makes the payer less generous:
     // engaged executives raise the staff's reservation and speed its tactic
-    // (exponent 1, below the staff's 3-6), refused ones change nothing. The
-    // payer's offer curve is then at least as high at every meeting, so the
-    // deal comes no later and at no lower a rate, and the next renewal starts
-    // from a rate level at least as high. Escalating now earns at least as
-    // much revenue as waiting on every path, whatever the executives' odds
-    // (its cost is charged to margin, not revenue).
+    // (exponent 1, below the staff's 3-6), refused ones change nothing. With
+    // no roll-over clause the payer's deadline is expiry and a provider that
+    // will not leave takes its last offer there. The payer's offer curve is
+    // then at least as high at every meeting, so the deal comes no later and
+    // at no lower a rate, and the next renewal starts from a rate level at
+    // least as high (with at least as much goodwill). Escalating now earns at
+    // least as much revenue as waiting on every path, whatever the
+    // executives' odds (its cost is charged to margin, not revenue).
     let s = with(
         &Scenario::builtin(),
         &[
             ("payer.exec.backlash_prob", "0"),
             ("payer.exec.premature_backlash_prob", "0"),
+            ("contract.evergreen_weeks", "0"),
         ],
     );
     let options = ThresholdOptions {
@@ -355,6 +358,16 @@ fn no_crossing_gives_no_value() {
         b: "wait".into(),
         range: Some((0.3, 0.9)),
     };
+    // The premise, at both ends of the range: worse on no path.
+    for p in ["0.3", "0.9"] {
+        let at = with(&s, &[("payer.exec.success_prob", p)]);
+        let two = only_strategies(&at, &["escalate-now", "wait"]).unwrap();
+        let pair = &run(&two, &budget(4000, 9), &[(0, 1)], &|_| {})
+            .unwrap()
+            .pairs[0];
+        assert_eq!(pair.a_worse.p(), 0.0, "at {p}");
+        assert!(pair.a_better.p() > 0.0, "at {p}");
+    }
     let r = threshold(&s, &options, &budget(4000, 9), &|_| {}).unwrap();
     assert_eq!(r.finding, Finding::NoCrossing);
     assert_eq!(r.crossing, None);

@@ -18,7 +18,7 @@ use thiserror::Error;
 
 use crate::model::world::path_seed;
 use crate::model::{
-    Outcome, Plan, Terms, World, WorldSampler, payer_powers, play, play_with_powers,
+    Outcome, PayerPowers, Plan, Terms, World, WorldSampler, payer_powers, play, play_with_powers,
 };
 use crate::scenario::Scenario;
 
@@ -152,13 +152,13 @@ impl<'a> Simulation<'a> {
             vec![play(&self.terms, &self.plans[0], &self.world(seed, 0)); self.plans.len()];
         // The payer's t_k^e per calendar, shared by the strategies that meet
         // on the same weeks: one exp per meeting per calendar, not per strategy.
-        let mut powers: Vec<Vec<f64>> = vec![Vec::new(); self.plans.len()];
+        let mut powers: Vec<PayerPowers> = vec![PayerPowers::default(); self.plans.len()];
         for index in range {
             self.sampler
                 .fill(self.scenario, path_seed(seed, index), &mut world);
             for (i, plan) in self.plans.iter().enumerate() {
                 if self.calendar_of[i] == i {
-                    payer_powers(plan, &world, &mut powers[i]);
+                    payer_powers(&self.terms, plan, &world, &mut powers[i]);
                 }
             }
             for (i, (o, plan)) in outcomes.iter_mut().zip(&self.plans).enumerate() {

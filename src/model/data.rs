@@ -27,6 +27,7 @@ pub fn prepare(set: &Setting, payer: &mut Payer) {
                 reservation_change: set.world.data_reservation_gain,
                 faster_exponent: None,
                 exponent_add: 0.0,
+                deadline_to_expiry: false,
             },
         );
     }

@@ -66,6 +66,7 @@ pub fn escalate(
                 reservation_change: w.exec_reservation_gain * set.alignment_scale(),
                 faster_exponent: Some(w.exec_exponent_after),
                 exponent_add: 0.0,
+                deadline_to_expiry: false,
             },
         );
         agenda.executives_engage(meeting);
@@ -91,6 +92,7 @@ pub fn escalate(
                 reservation_change: -w.exec_backlash_reservation_loss,
                 faster_exponent: None,
                 exponent_add: w.exec_backlash_exponent_add,
+                deadline_to_expiry: false,
             },
         );
     }

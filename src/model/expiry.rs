@@ -26,6 +26,7 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64
         costs,
         mut payer,
         mut agenda,
+        payer_deadline_after_expiry,
     } = talks;
     // Member letters go out `letter_weeks` before expiry (or at the notice).
     let letters = notice.map(|n| {
@@ -72,24 +73,37 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64
             );
         } else {
             o.bluff_called = true;
+            let roll = set.terms.evergreen_weeks.min(set.terms.term_weeks);
+            let after_roll = final_offer(set, &mut payer, &mut agenda, roll);
             course.items_value = agenda.value;
-            match bluff::called(set, last_offer) {
-                bluff::CalledBluff::Rescinded(weeks) => {
+            match bluff::called(set, last_offer, after_roll) {
+                bluff::CalledBluff::Rescinded(weeks, uplift) => {
                     course.rollover_weeks = weeks;
                     o.rolled_over = true;
-                    contract(&mut course, &mut o, weeks as i32, last_offer);
+                    contract(&mut course, &mut o, weeks as i32, uplift);
                 }
                 bluff::CalledBluff::Cut(uplift) => contract(&mut course, &mut o, 0, uplift),
             }
         }
     } else {
+        let deadline = payer_deadline_after_expiry;
+        // What the payer would grant at its own deadline, talks going on
+        // during a roll-over (the state is only looked at here).
+        let at_deadline = if deadline > 0 {
+            final_offer(set, &mut payer.clone(), &mut agenda.clone(), deadline)
+        } else {
+            last_offer
+        };
         course.items_value = agenda.value;
-        match rollover::at_expiry(set, last_offer) {
+        match rollover::at_expiry(set, last_offer, at_deadline, deadline) {
             Choice::Accept => contract(&mut course, &mut o, 0, last_offer),
-            Choice::RollOver(weeks) => {
+            Choice::RollOver { weeks, stalled } => {
+                let uplift = final_offer(set, &mut payer, &mut agenda, weeks);
+                course.items_value = agenda.value;
                 course.rollover_weeks = weeks;
                 o.rolled_over = true;
-                contract(&mut course, &mut o, weeks as i32, last_offer);
+                o.payer_stalled = stalled;
+                contract(&mut course, &mut o, weeks as i32, uplift);
             }
             Choice::Leave => go_out(
                 set,
@@ -105,6 +119,19 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64
         o.nonrate_value = course.items_value;
     }
     (course, o, agenda.settled())
+}
+
+/// The payer's final offer `weeks` after expiry, talks having gone on: its
+/// full reservation (effects due by then included) in rate terms.
+fn final_offer(
+    set: &Setting,
+    payer: &mut super::payer::Payer,
+    agenda: &mut super::items::Agenda,
+    weeks: u32,
+) -> f64 {
+    payer.advance_to(weeks as i32);
+    agenda.advance_to(set.world, weeks as i32);
+    payer.threshold_at_power(1.0) - agenda.payer_shift
 }
 
 fn go_out(

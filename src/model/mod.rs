@@ -46,6 +46,7 @@ pub mod talks;
 pub mod trace;
 pub mod world;
 
+pub use payer::PayerClock;
 pub use plan::{Plan, Terms};
 pub use world::{World, WorldSampler};
 
@@ -126,6 +127,8 @@ pub struct RenewalOutcome {
     pub deal_before_expiry: bool,
     /// Whether the old terms rolled over (no notice, or a rescinded one).
     pub rolled_over: bool,
+    /// Whether the payer let its offer lapse at expiry and stalled.
+    pub payer_stalled: bool,
     /// Whether the provider went out of network.
     pub out_of_network: bool,
     /// Weeks out of network (0 if it did not go).
@@ -164,6 +167,7 @@ impl Default for RenewalOutcome {
             deal_week: None,
             deal_before_expiry: false,
             rolled_over: false,
+            payer_stalled: false,
             out_of_network: false,
             oon_weeks: 0,
             notice_sent: false,
@@ -251,22 +255,52 @@ pub fn play(terms: &Terms, plan: &Plan, world: &World) -> Outcome {
     play_inner(terms, plan, world, None, &mut Silent)
 }
 
-/// [`play`] with the payer's `t^e` for this plan's calendar precomputed
+/// [`play`] with the payer's powers for this plan's calendar precomputed
 /// (see [`payer_powers`]): the same result, faster when several strategies
 /// share a calendar.
-pub fn play_with_powers(terms: &Terms, plan: &Plan, world: &World, powers: &[f64]) -> Outcome {
+pub fn play_with_powers(
+    terms: &Terms,
+    plan: &Plan,
+    world: &World,
+    powers: &PayerPowers,
+) -> Outcome {
     play_inner(terms, plan, world, Some(powers), &mut Silent)
 }
 
-/// `t^e` for every meeting of `plan`, with the world's payer exponent `e`,
-/// computed exactly as the talks would (`exp(e ln t)`).
-pub fn payer_powers(plan: &Plan, world: &World, out: &mut Vec<f64>) {
-    out.clear();
-    out.extend(
+/// The payer's `t^e` and the provider's expected `t^ê` at every meeting of a
+/// calendar, on the payer's own clock (see [`payer::PayerClock`]), for one
+/// world: shared by every strategy that meets on the same weeks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PayerPowers {
+    /// `t^e`, `e` the world's payer exponent.
+    pub tactic: Vec<f64>,
+    /// `t^ê`, `ê` the exponent the provider expects.
+    pub expected: Vec<f64>,
+    /// The clock's `ln` span the expected powers were computed for.
+    span: Option<u64>,
+}
+
+/// Fill `out` with the payer's powers for `plan`'s calendar in `world`,
+/// computed exactly as the talks would (`exp(e ln t)`). The expected powers
+/// depend only on the clock, so they are kept when it has not changed.
+pub fn payer_powers(terms: &Terms, plan: &Plan, world: &World, out: &mut PayerPowers) {
+    let clock = payer::PayerClock::new(world, terms.evergreen_weeks, plan.opening_week);
+    out.tactic.clear();
+    out.tactic.extend(
         plan.meetings
             .iter()
-            .map(|m| (world.payer_exponent * m.ln_t).exp()),
+            .map(|m| (world.payer_exponent * clock.ln_t(m)).exp()),
     );
+    let span = clock.ln_span.map(f64::to_bits);
+    if out.span != span || out.expected.len() != plan.meetings.len() || span.is_none() {
+        out.expected.clear();
+        out.expected
+            .extend(plan.meetings.iter().map(|m| match clock.ln_span {
+                Some(_) => (terms.expected_payer_exponent * clock.ln_t(m)).exp(),
+                None => m.expected_power,
+            }));
+        out.span = span;
+    }
 }
 
 /// [`play`], reporting each step to `obs`.
@@ -283,7 +317,7 @@ fn play_inner<O: Observer>(
     terms: &Terms,
     plan: &Plan,
     world: &World,
-    powers: Option<&[f64]>,
+    powers: Option<&PayerPowers>,
     obs: &mut O,
 ) -> Outcome {
     let mut memory = Memory::fresh();

@@ -11,10 +11,12 @@
 //! - otherwise it **believes** the notice with probability `c`, the
 //!   credibility (`payer.notice.credibility`, times
 //!   `bluff_credibility_factor` for a provider not willing to leave, adjusted
-//!   by what the payer remembers, [`super::relationship`]): its reservation
-//!   rises by `payer.notice.reservation_gain` (scaled by the misaligned
-//!   factor when leadership is split, and by the repeat-threat factor) and
-//!   its tactic speeds to `payer.notice.exponent_after`;
+//!   by what the payer remembers, [`super::relationship`]): it expects to
+//!   be terminated at expiry, so its deadline moves to expiry (see
+//!   [`super::payer`]); its reservation rises by
+//!   `payer.notice.reservation_gain` (scaled by the misaligned factor when
+//!   leadership is split, and by the repeat-threat factor) and its tactic
+//!   speeds to `payer.notice.exponent_after`;
 //! - or it **ignores** it.
 //!
 //! Either way, unless a deal comes first, member letters go out
@@ -71,6 +73,7 @@ pub fn give_notice(set: &Setting, payer: &mut Payer, week: i32) -> Notice {
                     * set.memory.threat_factor(w),
                 faster_exponent: Some(w.notice_exponent_after),
                 exponent_add: 0.0,
+                deadline_to_expiry: true,
             },
         );
     }

@@ -2,6 +2,15 @@
 //! strategy: its reservation and tactic, the standing offer on the table,
 //! and the effects of the provider's moves waiting for their week.
 //!
+//! **The payer's clock.** Each side concedes toward its own deadline
+//! (Faratin, Sierra & Jennings 1998 give each agent its own `t_max`). The
+//! provider's deadline is expiry: its relative time reaches 1 at the
+//! deadline session in the last week before it. A payer whose old terms can
+//! roll over is in no hurry: its deadline is `payer.deadline_weeks` after
+//! that session, so at expiry it has not yet reached its reservation, and
+//! holding out to expiry costs the provider something. A believed notice,
+//! or a contract without roll-over, pulls the payer's deadline to expiry.
+//!
 //! Offers are tracked in *package* terms: the payer's threshold before the
 //! non-rate items settled so far are traded against the rate
 //! ([`super::items`]). The standing package offer never falls (a payer does
@@ -20,6 +29,8 @@ pub struct Effect {
     pub faster_exponent: Option<f64>,
     /// Added to the concession exponent (a slower tactic), after any speed-up.
     pub exponent_add: f64,
+    /// Whether the payer's deadline moves to expiry (a believed notice).
+    pub deadline_to_expiry: bool,
 }
 
 /// Which effect a slot of [`Payer`] holds.
@@ -33,6 +44,43 @@ pub enum EffectKind {
     Notice = 2,
     /// A refused escalation hardened the staff.
     Backlash = 3,
+}
+
+/// The payer's relative time toward its own deadline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PayerClock {
+    /// `ln` of the weeks from the opening of talks to the payer's deadline,
+    /// when that deadline is after the deadline session; `None` when it is
+    /// expiry (the provider's clock).
+    pub ln_span: Option<f64>,
+    /// Weeks after the deadline session that the payer's deadline falls.
+    pub weeks_after_expiry: u32,
+}
+
+impl PayerClock {
+    /// The clock of a payer facing talks that open at `opening_week`, in a
+    /// contract whose old terms roll over for `evergreen_weeks` (0: none).
+    pub fn new(world: &super::World, evergreen_weeks: u32, opening_week: i32) -> Self {
+        let after = if evergreen_weeks > 0 {
+            (world.payer_deadline_weeks.round().max(0.0) as u32).min(evergreen_weeks)
+        } else {
+            0
+        };
+        let span = -1 + after as i32 - opening_week;
+        PayerClock {
+            ln_span: (after > 0 && span > 0).then(|| f64::from(span).ln()),
+            weeks_after_expiry: after,
+        }
+    }
+
+    /// The payer's `ln t` at a meeting.
+    #[inline]
+    pub fn ln_t(&self, m: &super::plan::Meeting) -> f64 {
+        match self.ln_span {
+            Some(span) => m.ln_elapsed - span,
+            None => m.ln_t,
+        }
+    }
 }
 
 /// Number of effect kinds.
@@ -51,6 +99,8 @@ pub struct Payer {
     pub standing: f64,
     /// Package offer frozen by a refusal to talk, until expiry.
     pub frozen: Option<f64>,
+    /// Whether the payer's deadline has moved to expiry.
+    pub deadline_at_expiry: bool,
     pending: [Option<Effect>; EFFECT_KINDS],
     applied: [bool; EFFECT_KINDS],
     /// Earliest week of a pending effect (`i32::MAX` when none): lets
@@ -67,6 +117,7 @@ impl Payer {
             exponent,
             standing: f64::NEG_INFINITY,
             frozen: None,
+            deadline_at_expiry: false,
             pending: [None; EFFECT_KINDS],
             applied: [false; EFFECT_KINDS],
             next_week: i32::MAX,
@@ -96,6 +147,7 @@ impl Payer {
                         self.exponent = self.exponent.min(x);
                     }
                     self.exponent += e.exponent_add;
+                    self.deadline_at_expiry |= e.deadline_to_expiry;
                     self.applied[i] = true;
                     now[i] = true;
                     *slot = None;
@@ -171,6 +223,7 @@ mod tests {
                 reservation_change: 0.01,
                 faster_exponent: Some(1.0),
                 exponent_add: 0.0,
+                deadline_to_expiry: false,
             },
         );
         p.schedule(
@@ -180,6 +233,7 @@ mod tests {
                 reservation_change: -0.0025,
                 faster_exponent: None,
                 exponent_add: 2.0,
+                deadline_to_expiry: false,
             },
         );
         assert_eq!(p.advance_to(-31), [false; 4]);

@@ -54,13 +54,17 @@ pub struct Meeting {
     /// Relative time `t` in [0, 1] (calendar time, see
     /// [`super::tactic::calendar_time`]).
     pub t: f64,
-    /// `ln t` (minus infinity at the opening), so `t^e = exp(e ln t)`.
+    /// `ln t` (minus infinity at the opening), so `t^e = exp(e ln t)`: the
+    /// provider's clock, and the payer's when its deadline is expiry.
     pub ln_t: f64,
+    /// `ln(week - opening)`: with a payer deadline `D` weeks past the
+    /// opening, the payer's `ln t` is this less `ln D`.
+    pub ln_elapsed: f64,
     /// The provider's threshold (its ask) at this meeting, before non-rate
     /// items: `opening_ask + (walk_away - opening_ask) t^e_provider`.
     pub provider_threshold: f64,
     /// `t^ê`, with `ê` the payer exponent the provider expects (for the
-    /// impasse watch).
+    /// impasse watch), on the clock with the deadline at expiry.
     pub expected_power: f64,
 }
 
@@ -110,6 +114,7 @@ impl Plan {
                     week,
                     t,
                     ln_t: t.ln(),
+                    ln_elapsed: f64::from(week - opening).ln(),
                     provider_threshold: threshold(
                         st.opening_ask,
                         st.walk_away,

@@ -1,13 +1,25 @@
-//! At expiry with no deal and no notice: the rational roll-over.
+//! At expiry with no deal and no notice: the roll-over, and why holding
+//! out costs something.
 //!
-//! An evergreen contract rolls the old terms over for
-//! `contract.evergreen_weeks` at `contract.status_quo_escalator` a year.
-//! Bargaining goes on during the roll-over, but the payer, whose deadline
-//! has passed and who pays the old rates meanwhile, has no reason to move:
-//! the roll-over ends at its last offer. So the provider takes the better of
-//! the payer's last offer now and the roll-over: it rolls over only when the
-//! old terms' escalator beats the offer. (Its staff-level walk-away is a
-//! bargaining position, not its alternative at expiry.)
+//! An evergreen contract rolls the old terms over at
+//! `contract.status_quo_escalator` a year. A payer in that position is in
+//! no hurry: with probability `payer.stall_prob` it lets its last offer
+//! lapse and the old terms run the whole evergreen period before it makes
+//! its final offer `F` (its reservation, talks having resumed). Otherwise it
+//! keeps talking to its own deadline, `payer.deadline_weeks` after expiry
+//! ([`super::payer::PayerClock`]), where it offers `F`; and the provider
+//! takes the best of
+//!
+//! - the payer's last offer `x` from expiry,
+//! - the old terms until the payer's deadline, then `F`,
+//! - the old terms for the whole evergreen period, then `F`,
+//!
+//! compared by the same yearly-escalator arithmetic that values them
+//! ([`term_value`]). So a provider that holds out to expiry gets the last
+//! offer (below the payer's reservation while its deadline is later) or a
+//! short wait for `F`, but risks a year at the old terms: its staff-level
+//! walk-away has a price on both sides. (The walk-away is a bargaining
+//! position, not the provider's alternative at expiry.)
 //!
 //! Without a roll-over clause the contract simply ends: a provider ready to
 //! leave goes out of network ([`super::oon`]); one that is not takes the
@@ -15,29 +27,93 @@
 
 use super::Setting;
 
-/// What the provider does at expiry without notice.
+/// What happens at expiry without a deal or notice.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Choice {
-    /// Take the payer's last offer from expiry.
+    /// The provider takes the payer's last offer from expiry.
     Accept,
-    /// Let the old terms roll over for this many weeks, then the last offer.
-    RollOver(u32),
+    /// The old terms roll over for this many weeks, then the payer's final
+    /// offer applies; `stalled` when the payer let its offer lapse.
+    RollOver {
+        /// Weeks of old terms.
+        weeks: u32,
+        /// Whether the payer stalled (rather than the provider choosing it).
+        stalled: bool,
+    },
     /// The contract ends and the provider leaves the network.
     Leave,
 }
 
-/// The provider's choice at expiry with no deal and no notice.
-pub fn at_expiry(set: &Setting, last_offer: f64) -> Choice {
-    let roll = set.terms.evergreen_weeks.min(set.terms.term_weeks);
-    if roll > 0 {
-        if set.world.status_quo_escalator > last_offer {
-            Choice::RollOver(roll)
+/// The sum over a term's weeks of the rate level (today's = 1) when the
+/// first `first_weeks` run at the old terms escalating `first` a year and a
+/// contract escalating `then` a year starts after them. Both step on the
+/// anniversaries of their own start, as [`super::revenue`] values them.
+pub fn term_value(term_weeks: u32, first_weeks: u32, first: f64, then: f64) -> f64 {
+    let levels = |from: u32, to: u32, uplift: f64| {
+        let (mut sum, mut week, mut year) = (0.0, from, 1);
+        while week < to {
+            let end = (week + 52).min(to);
+            sum += f64::from(end - week) * (1.0 + uplift).powi(year);
+            week = end;
+            year += 1;
+        }
+        sum
+    };
+    let split = first_weeks.min(term_weeks);
+    levels(0, split, first) + levels(split, term_weeks, then)
+}
+
+/// What happens at expiry with no deal and no notice, given the payer's
+/// last offer and its final offer `F` (the same when its deadline is
+/// expiry, `deadline_weeks` = 0).
+pub fn at_expiry(set: &Setting, last_offer: f64, final_offer: f64, deadline_weeks: u32) -> Choice {
+    let (term, evergreen) = (set.terms.term_weeks, set.terms.evergreen_weeks);
+    if evergreen == 0 {
+        return if set.plan.willing_to_leave() {
+            Choice::Leave
         } else {
             Choice::Accept
+        };
+    }
+    let full = evergreen.min(term);
+    if set.world.events[set.renewal].u_stall < set.world.payer_stall_prob {
+        return Choice::RollOver {
+            weeks: full,
+            stalled: true,
+        };
+    }
+    let sq = set.world.status_quo_escalator;
+    let short = deadline_weeks.min(full);
+    let mut best = (term_value(term, 0, 0.0, last_offer), Choice::Accept);
+    for weeks in [short, full] {
+        let v = term_value(term, weeks, sq, final_offer);
+        if weeks > 0 && v > best.0 {
+            best = (
+                v,
+                Choice::RollOver {
+                    weeks,
+                    stalled: false,
+                },
+            );
         }
-    } else if set.plan.willing_to_leave() {
-        Choice::Leave
-    } else {
-        Choice::Accept
+    }
+    best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_value_steps_on_each_start_anniversary() {
+        // A year at 1.00, then a contract at 3 %: 52 x 1 + 52 x 1.03 + 52 x 1.0609.
+        let v = term_value(156, 52, 0.0, 0.03);
+        assert!((v - 52.0 * (1.0 + 1.03 + 1.0609)).abs() < 1e-9);
+        // The contract from expiry: 52 x (1.03 + 1.0609 + 1.092727).
+        let v = term_value(156, 0, 0.0, 0.03);
+        assert!((v - 52.0 * (1.03 + 1.0609 + 1.092727)).abs() < 1e-9);
+        // A roll-over escalating 3.3 % for a year beats taking 3 % at once
+        // only if what follows is better too.
+        assert!(term_value(156, 52, 0.033, 0.03) < term_value(156, 0, 0.0, 0.03));
     }
 }

@@ -24,8 +24,8 @@ use super::escalation::{self, Escalation};
 use super::impasse::ImpasseWatch;
 use super::items::Agenda;
 use super::notice::{self, Notice};
-use super::payer::Payer;
-use super::{Costs, Observer, Setting, data};
+use super::payer::{Payer, PayerClock};
+use super::{Costs, Observer, PayerPowers, Setting, data};
 
 /// How the staff talks ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +46,9 @@ pub struct TalksResult {
     pub payer: Payer,
     /// The items on the table at the end of talks.
     pub agenda: Agenda,
+    /// Weeks after expiry of the payer's deadline at the end of talks (0
+    /// when it is expiry: no roll-over, or a believed notice).
+    pub payer_deadline_after_expiry: u32,
 }
 
 impl TalksResult {
@@ -74,9 +77,9 @@ fn due(trigger: Trigger, opening: i32, week: i32) -> Option<i32> {
 
 /// Play the staff talks of one renewal.
 ///
-/// `powers`, when given, holds `t^e` for this plan's calendar and the
-/// world's payer exponent `e` (shared by every strategy with the same
-/// calendar on a path); it is used while the payer's exponent is that one.
+/// `powers`, when given, holds the payer's powers for this plan's calendar
+/// on its own clock (shared by every strategy with the same calendar on a
+/// path); they are used while the payer's exponent and clock are unchanged.
 ///
 /// With an observer that does not want every meeting ([`Observer::DETAILED`]
 /// false), stretches of meetings where no move is due and no effect lands
@@ -84,7 +87,11 @@ fn due(trigger: Trigger, opening: i32, week: i32) -> Option<i32> {
 /// so the first meeting with a deal is found by bisection and only the
 /// impasse watch is kept meeting by meeting. The result is the same, to the
 /// last bit, as playing every meeting (a test checks it).
-pub fn staff_talks<O: Observer>(set: &Setting, powers: Option<&[f64]>, obs: &mut O) -> TalksResult {
+pub fn staff_talks<O: Observer>(
+    set: &Setting,
+    powers: Option<&PayerPowers>,
+    obs: &mut O,
+) -> TalksResult {
     let mut talks = Talks::open(set, powers);
     let n = set.plan.meetings.len();
     let mut k = 0;
@@ -104,7 +111,8 @@ pub fn staff_talks<O: Observer>(set: &Setting, powers: Option<&[f64]>, obs: &mut
 /// The state of staff talks between meetings.
 struct Talks<'s, 'a> {
     set: &'s Setting<'a>,
-    powers: Option<&'s [f64]>,
+    powers: Option<&'s PayerPowers>,
+    clock: PayerClock,
     payer: Payer,
     agenda: Agenda,
     watch: ImpasseWatch,
@@ -118,7 +126,7 @@ struct Talks<'s, 'a> {
 }
 
 impl<'s, 'a> Talks<'s, 'a> {
-    fn open(set: &'s Setting<'a>, powers: Option<&'s [f64]>) -> Self {
+    fn open(set: &'s Setting<'a>, powers: Option<&'s PayerPowers>) -> Self {
         let (plan, world) = (set.plan, set.world);
         let opening = plan.opening_week;
         let mut payer = Payer::new(
@@ -144,6 +152,7 @@ impl<'s, 'a> Talks<'s, 'a> {
         Talks {
             set,
             powers,
+            clock: PayerClock::new(world, set.terms.evergreen_weeks, opening),
             payer,
             agenda,
             watch: ImpasseWatch::new(
@@ -161,7 +170,13 @@ impl<'s, 'a> Talks<'s, 'a> {
     }
 
     fn close(self) -> TalksResult {
+        let payer_deadline_after_expiry = if self.extended() {
+            self.clock.weeks_after_expiry
+        } else {
+            0
+        };
         TalksResult {
+            payer_deadline_after_expiry,
             deal: self.deal,
             last_offer: self.payer.standing_offer() - self.agenda.payer_shift,
             impasse_week: self.impasse_week,
@@ -173,16 +188,47 @@ impl<'s, 'a> Talks<'s, 'a> {
         }
     }
 
+    /// Whether the payer's deadline is still after expiry.
+    #[inline]
+    fn extended(&self) -> bool {
+        self.clock.ln_span.is_some() && !self.payer.deadline_at_expiry
+    }
+
+    /// The payer's `ln t` at meeting `k`, on its current clock.
+    #[inline]
+    fn payer_ln_t(&self, k: usize) -> f64 {
+        let m = &self.set.plan.meetings[k];
+        if self.extended() {
+            self.clock.ln_t(m)
+        } else {
+            m.ln_t
+        }
+    }
+
     /// The payer's package threshold at meeting `k` (its frozen offer while
     /// it refuses to talk).
     #[inline]
     fn package(&self, k: usize) -> f64 {
-        let m = &self.set.plan.meetings[k];
         let power = self
             .powers
+            .filter(|_| self.extended() == self.clock.ln_span.is_some())
             .filter(|_| self.payer.exponent == self.set.world.payer_exponent)
-            .map(|p| p[k]);
-        self.payer.threshold(m.ln_t, power)
+            .map(|p| p.tactic[k]);
+        self.payer.threshold(self.payer_ln_t(k), power)
+    }
+
+    /// `t^ê` at meeting `k` on the payer's current clock (for the impasse
+    /// watch).
+    #[inline]
+    fn expected_power(&self, k: usize) -> f64 {
+        let m = &self.set.plan.meetings[k];
+        if !self.extended() {
+            return m.expected_power;
+        }
+        match self.powers {
+            Some(p) => p.expected[k],
+            None => (self.set.terms.expected_payer_exponent * self.clock.ln_t(m)).exp(),
+        }
     }
 
     /// Play meeting `k` in full; returns whether a deal was struck.
@@ -240,7 +286,7 @@ impl<'s, 'a> Talks<'s, 'a> {
         // 4. Impasse watch, and the moves made on impasse.
         if self.watch.observe(
             m.week,
-            m.expected_power,
+            self.expected_power(k),
             self.payer.opening_offer,
             offer_package,
             self.agenda.payer_shift,
@@ -359,10 +405,13 @@ impl<'s, 'a> Talks<'s, 'a> {
         // A deal at meeting k: both conditions only become true as k grows
         // (the payer's threshold never falls here, the provider's never rises).
         let deal_at = |t: &Self, k: usize| {
-            let ask = if k == from { t.ask } else { Some(provider(k - 1)) };
+            let ask = if k == from {
+                t.ask
+            } else {
+                Some(provider(k - 1))
+            };
             let package = t.package(k);
-            ask.is_some_and(|a| a <= package - shift)
-                || offer_package(t, k) - shift >= provider(k)
+            ask.is_some_and(|a| a <= package - shift) || offer_package(t, k) - shift >= provider(k)
         };
         let mut stop = to;
         if deal_at(self, to - 1) {
@@ -384,9 +433,9 @@ impl<'s, 'a> Talks<'s, 'a> {
             for k in from..stop {
                 let m = &plan.meetings[k];
                 let offer = offer_package(self, k);
-                let stuck = self
-                    .watch
-                    .stuck(m.expected_power, opening, offer, shift, walk_away);
+                let stuck =
+                    self.watch
+                        .stuck(self.expected_power(k), opening, offer, shift, walk_away);
                 let mut probe = self.watch;
                 if probe.record(m.week, stuck)
                     && (self.impasse_week.is_none() || self.retry_on_impasse(m.week))

@@ -188,11 +188,16 @@ impl Observer for Timeline {
                 ),
             }
         } else if course.rollover_weeks > 0 {
-            self.push(0, "roll_over", "old terms roll over".into());
+            let why = if o.payer_stalled {
+                "the payer lets its offer lapse: old terms roll over"
+            } else {
+                "old terms roll over while talks go on"
+            };
+            self.push(0, "roll_over", why.into());
             self.push(
                 course.rollover_weeks as i32,
                 "deal",
-                format!("payer's last offer {} a year applies", pct(uplift)),
+                format!("payer's final offer {} a year", pct(uplift)),
             );
         } else {
             self.push(

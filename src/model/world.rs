@@ -115,6 +115,9 @@ pub struct RenewalEvents {
     pub u_withdraw: f64,
     /// Inverted through the payer's return-time distribution.
     pub u_payer_return: f64,
+    /// Past expiry under roll-over, the payer stalls if below
+    /// `payer.stall_prob`.
+    pub u_stall: f64,
 }
 
 /// Every number one path needs, drawn once and shared by all strategies.
@@ -131,6 +134,8 @@ pub struct World {
     pub payer_reservation: f64,
     pub payer_exponent: f64,
     pub payer_response_weeks: f64,
+    pub payer_deadline_weeks: f64,
+    pub payer_stall_prob: f64,
     pub exec_success_prob: f64,
     pub exec_reservation_gain: f64,
     pub exec_exponent_after: f64,
@@ -206,6 +211,8 @@ impl World {
         self.payer_reservation = src.input(P("payer.reservation"), &p.reservation);
         self.payer_exponent = src.input(P("payer.concession_exponent"), &p.concession_exponent);
         self.payer_response_weeks = src.input(P("payer.response_weeks"), &p.response_weeks);
+        self.payer_deadline_weeks = src.input(P("payer.deadline_weeks"), &p.deadline_weeks);
+        self.payer_stall_prob = src.input(P("payer.stall_prob"), &p.stall_prob);
         let e = &p.exec;
         self.exec_success_prob = src.input(P("payer.exec.success_prob"), &e.success_prob);
         self.exec_reservation_gain =
@@ -332,6 +339,7 @@ impl World {
             ev.u_notice_believed = src.event(at("event.notice_believed"));
             ev.u_withdraw = src.event(at("event.notice_withdrawn"));
             ev.u_payer_return = src.event(at("event.payer_return"));
+            ev.u_stall = src.event(at("event.payer_stalls"));
         }
     }
 

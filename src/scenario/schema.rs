@@ -108,6 +108,17 @@ pub struct Payer {
     /// is counted before its answer.
     #[serde(default = "d::response_weeks")]
     pub response_weeks: Dist,
+    /// Weeks after expiry by which the payer's staff would reach its
+    /// reservation when the old terms can roll over: a payer with an
+    /// evergreen clause is in no hurry. A believed notice, or a contract
+    /// without roll-over, moves its deadline to expiry.
+    #[serde(default = "d::payer_deadline_weeks")]
+    pub deadline_weeks: Dist,
+    /// Probability that, once the old terms roll over, the payer stalls: it
+    /// lets them run the whole evergreen period before its final offer
+    /// (delay costs it nothing).
+    #[serde(default = "d::payer_stall_prob")]
+    pub stall_prob: Dist,
     /// Response to escalation to the payer's executives.
     #[serde(default)]
     pub exec: Exec,
@@ -126,6 +137,8 @@ impl Default for Payer {
             reservation: d::reservation(),
             concession_exponent: d::payer_exponent(),
             response_weeks: d::response_weeks(),
+            deadline_weeks: d::payer_deadline_weeks(),
+            stall_prob: d::payer_stall_prob(),
             exec: Exec::default(),
             notice: NoticeResponse::default(),
             oon: PayerOon::default(),
@@ -599,6 +612,8 @@ pub mod d {
         refuse_to_talk_prob = 0.3;
         called_bluff_cut = 0.0025;
         oon_reservation_gain = 0.03;
+        payer_deadline_weeks = 4.0;
+        payer_stall_prob = 0.3;
         oon_pressure_weeks = 8.0;
         oon_return_scale_weeks = 12.0;
         oon_return_shape = 1.5;

@@ -178,6 +178,8 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     uplift("payer.reservation", &p.reservation)?;
     exponent("payer.concession_exponent", &p.concession_exponent)?;
     weeks("payer.response_weeks", &p.response_weeks, 0.0)?;
+    weeks("payer.deadline_weeks", &p.deadline_weeks, 0.0)?;
+    probability("payer.stall_prob", &p.stall_prob)?;
     probability("payer.exec.success_prob", &p.exec.success_prob)?;
     gain("payer.exec.reservation_gain", &p.exec.reservation_gain)?;
     exponent("payer.exec.exponent_after", &p.exec.exponent_after)?;
