@@ -192,6 +192,15 @@ pub struct TornadoArgs {
     pub output: OutputArgs,
 }
 
+/// What `impasse threshold` compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThresholdMetric {
+    /// Net present revenue.
+    Revenue,
+    /// Net present contribution margin, net of the costs of moves.
+    Margin,
+}
+
 /// `impasse threshold`.
 #[derive(Debug, Args)]
 pub struct ThresholdArgs {
@@ -207,6 +216,10 @@ pub struct ThresholdArgs {
     /// Search range LO:HI (default: the input's range).
     #[arg(long)]
     pub range: Option<String>,
+    /// What to compare: revenue, or margin (contribution margin net of the
+    /// costs of moves).
+    #[arg(long, value_enum, default_value = "revenue")]
+    pub metric: ThresholdMetric,
     #[command(flatten)]
     /// Overrides.
     pub set: SetArgs,
@@ -484,6 +497,10 @@ pub fn execute(cli: Cli) -> Result<()> {
                 a: args.a.clone(),
                 b: args.b.clone(),
                 range,
+                metric: match args.metric {
+                    ThresholdMetric::Revenue => Metric::Revenue,
+                    ThresholdMetric::Margin => Metric::Margin,
+                },
             };
             let runs = threshold::planned_runs() as u64;
             let report = with_progress(runs * budget.paths, args.sim.quiet, |progress| {

@@ -280,6 +280,7 @@ fn the_break_even_makes_the_strategies_tie() {
         a: "notice-and-escalate".into(),
         b: "wait".into(),
         range: None,
+        metric: Metric::Revenue,
     };
     let b = budget(8000, 3);
     let r = threshold(&s, &options, &b, &|_| {}).unwrap();
@@ -357,6 +358,7 @@ fn no_crossing_gives_no_value() {
         a: "escalate-now".into(),
         b: "wait".into(),
         range: Some((0.3, 0.9)),
+        metric: Metric::Revenue,
     };
     // The premise, at both ends of the range: worse on no path.
     for p in ["0.3", "0.9"] {
@@ -390,6 +392,7 @@ fn no_crossing_gives_no_value() {
         a: "wait".into(),
         b: "wait-copy".into(),
         range: None,
+        metric: Metric::Revenue,
     };
     let r = threshold(&s, &options, &budget(2000, 9), &|_| {}).unwrap();
     assert_eq!(r.finding, Finding::NoDifference);
@@ -410,6 +413,7 @@ fn bad_options_are_named() {
                 a: a.into(),
                 b: bb.into(),
                 range,
+                metric: Metric::Revenue,
             },
             &b,
             &|_| {},
@@ -519,7 +523,33 @@ fn correlated_inputs_can_be_pinned() {
         a: "escalate-at-impasse".into(),
         b: "wait".into(),
         range: None,
+        metric: Metric::Revenue,
     };
     let r = threshold(&s, &options, &budget(2000, 4), &|_| {}).unwrap();
     assert_eq!(r.range, (0.008, 0.035));
+}
+
+#[test]
+fn a_break_even_on_margin_counts_the_costs_of_moves() {
+    // The cost of an escalation moves margin, not revenue: on revenue the
+    // two strategies do not cross as the cost grows; on margin they do.
+    let s = Scenario::builtin();
+    let options = |metric| ThresholdOptions {
+        param: "provider.escalation_cost".into(),
+        a: "escalate-at-impasse".into(),
+        b: "wait".into(),
+        range: Some((0.0, 20e6)),
+        metric,
+    };
+    let b = budget(4000, 6);
+    let revenue = threshold(&s, &options(Metric::Revenue), &b, &|_| {}).unwrap();
+    assert_eq!(revenue.finding, Finding::NoCrossing);
+    assert_eq!(revenue.metric, "revenue");
+    let margin = threshold(&s, &options(Metric::Margin), &b, &|_| {}).unwrap();
+    assert_eq!(margin.finding, Finding::Crosses, "{}", margin.conclusion);
+    assert_eq!(margin.a_better_above, Some(false));
+    // At the break-even the escalation's expected cost equals its expected
+    // margin gain: a positive cost, inside the range.
+    let x = margin.crossing.unwrap();
+    assert!(x > 0.0 && x < 20e6, "{x}");
 }

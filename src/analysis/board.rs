@@ -192,6 +192,7 @@ pub fn gather(
                     a: recommended.clone(),
                     b: r.clone(),
                     range: None,
+                    metric: super::tornado::Metric::Revenue,
                 },
                 &analysis,
                 progress,

@@ -1,8 +1,9 @@
 //! `impasse threshold`: the break-even value of one input, at which two
-//! strategies earn the same expected revenue.
+//! strategies earn the same expected revenue (or margin, with `--metric
+//! margin`: the measure that counts the costs of moves).
 //!
 //! Each evaluation pins the input at a value `x` and runs A and B on the same
-//! paths with the same seed, giving the mean paired revenue difference
+//! paths with the same seed, giving the mean paired difference
 //! `D(x) = mean(A − B)` and its standard error `se(x)`. Because every
 //! evaluation uses the same seed and each input has its own random stream,
 //! `D` changes with `x` only through the input (common random numbers), so
@@ -36,7 +37,7 @@ use crate::report::table::{columns, count, signed_millions};
 use crate::report::{Output, csv_number};
 use crate::scenario::{Dist, Override, Scenario, ScenarioError};
 
-use super::tornado::{clamp_to_valid, pin, short};
+use super::tornado::{Metric, clamp_to_valid, pin, short};
 use super::{AnalysisError, Budget, Progress, only_strategies, run, strategy_index};
 
 /// 1.96: the two-sided 95 % normal quantile.
@@ -59,6 +60,8 @@ pub struct ThresholdOptions {
     pub b: String,
     /// Search range `(lo, hi)` (`--range LO:HI`); `None`: the default range.
     pub range: Option<(f64, f64)>,
+    /// What is compared (`--metric`): revenue by default.
+    pub metric: Metric,
 }
 
 /// The most engine runs [`threshold`] does: both ends, then at most 14
@@ -74,12 +77,12 @@ fn steps_needed() -> usize {
     ((1.0 / TOLERANCE).log2().ceil() as usize).min(MAX_STEPS)
 }
 
-/// One evaluation: the mean paired revenue difference A − B with the input at `x`.
+/// One evaluation: the mean paired difference A − B with the input at `x`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Point {
     /// Value of the input.
     pub x: f64,
-    /// Mean paired revenue difference A − B, dollars.
+    /// Mean paired difference A − B (revenue or margin), dollars.
     pub diff_mean: f64,
     /// Its Monte Carlo standard error.
     pub diff_mcse: f64,
@@ -112,6 +115,8 @@ pub struct ThresholdReport {
     pub a: String,
     /// Strategy B.
     pub b: String,
+    /// What is compared: `revenue` or `margin`.
+    pub metric: String,
     /// Seed shared by every evaluation.
     pub seed: u64,
     /// Paths per evaluation.
@@ -295,6 +300,7 @@ pub fn threshold(
 
     let mut search = Search {
         scenario,
+        metric: options.metric,
         param: &options.param,
         names: [a, b],
         budget,
@@ -311,6 +317,7 @@ pub fn threshold(
         as_written,
         a: a.to_string(),
         b: b.to_string(),
+        metric: options.metric.name().to_string(),
         seed: budget.seed,
         paths: budget.paths,
         runs: 0,
@@ -405,6 +412,7 @@ pub fn threshold(
 /// Evaluates the paired difference at values of the input, keeping every point.
 struct Search<'a> {
     scenario: &'a Scenario,
+    metric: Metric,
     param: &'a str,
     names: [&'a str; 2],
     budget: &'a Budget,
@@ -418,7 +426,10 @@ impl Search<'_> {
         let pinned = pin(self.scenario, self.param, x)?;
         let two = only_strategies(&pinned, &self.names)?;
         let summary = run(&two, self.budget, &[(0, 1)], self.progress)?;
-        let d = &summary.pairs[0].revenue;
+        let d = match self.metric {
+            Metric::Margin => &summary.pairs[0].margin,
+            _ => &summary.pairs[0].revenue,
+        };
         let p = Point {
             x,
             diff_mean: d.mean(),
@@ -542,7 +553,7 @@ impl Output for ThresholdReport {
     fn table(&self) -> String {
         let mut out = format!(
             "Scenario {}: break-even of {} (as written: {}) between `{}` (A) and `{}` (B), on the same {} paths per evaluation, seed {}.\n\
-             Searched [{}, {}] ({}); {} evaluations. Revenue difference A − B in $M.\n\n",
+             Searched [{}, {}] ({}); {} evaluations. {} difference A − B in $M.\n\n",
             self.scenario,
             self.param,
             self.as_written,
@@ -554,6 +565,11 @@ impl Output for ThresholdReport {
             short(self.range.1),
             self.range_source,
             self.runs,
+            if self.metric == "margin" {
+                "Margin (net of the costs of moves)"
+            } else {
+                "Revenue"
+            },
         );
         out += &self.conclusion;
         out += "\n\n";
