@@ -14,7 +14,8 @@
 //!   from expiry. A payer that refused to talk offers from where it froze.
 //!
 //! The costs are compared by the same yearly-escalator arithmetic that
-//! values contracts ([`super::rollover::term_value`]). Without a roll-over
+//! values contracts ([`super::rollover::term_value`]; undiscounted, and over
+//! this term only). Without a roll-over
 //! clause only the cut is possible. The provider's credibility falls for
 //! later renewals ([`super::relationship`]).
 

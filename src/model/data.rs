@@ -14,7 +14,7 @@ use super::payer::{Effect, EffectKind, Payer};
 pub fn ready_week(set: &Setting) -> Option<i32> {
     set.plan
         .data_prep
-        .then(|| set.plan.opening_week + set.world.data_prep_weeks.round().max(0.0) as i32)
+        .then(|| set.plan.opening_week + set.world.whole.data_prep)
 }
 
 /// Schedule the data's effect on the payer.

@@ -58,7 +58,7 @@ pub fn escalate(
         p *= w.exec_retry_factor;
     }
     if ev.u_exec_engaged[attempt] < p {
-        let meeting = week + w.exec_lag_weeks.round().max(0.0) as i32;
+        let meeting = week + w.whole.exec_lag;
         payer.schedule(
             EffectKind::Executives,
             Effect {

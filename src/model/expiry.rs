@@ -5,8 +5,8 @@
 //! With a notice in force at expiry, a provider that is willing to leave and
 //! whose leadership did not withdraw the notice goes out of network (paying
 //! `provider.oon.fixed_cost`); any other notice is a bluff, and it is
-//! called. Without a notice, the provider makes the rational roll-over
-//! choice.
+//! called. Without a notice, the payer may stall; otherwise the provider
+//! chooses between the last offer and a roll-over ([`super::rollover`]).
 
 use super::revenue::Course;
 use super::rollover::Choice;
@@ -29,10 +29,7 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64
         payer_deadline_after_expiry,
     } = talks;
     // Member letters go out `letter_weeks` before expiry (or at the notice).
-    let letters = notice.map(|n| {
-        n.week
-            .max(-(set.world.letter_weeks.round().max(0.0) as i32))
-    });
+    let letters = notice.map(|n| n.week.max(-set.world.whole.letter));
     let mut course = Course {
         letters_from: letters.filter(|&l| deal.is_none_or(|(week, _)| l < week)),
         letters_to: 0,

@@ -6,7 +6,8 @@
 //! becomes a fixed date. Instead the provider reads the payer's offers the
 //! way a seasoned negotiator does, *against the path a firm payer is
 //! expected to follow*: with the payer's opening offer `o`, its package
-//! offer `O` at relative time `t` and the exponent the provider expects of
+//! offer `O` at relative time `t` on the payer's own clock
+//! ([`super::payer::PayerClock`]) and the exponent the provider expects of
 //! payers `ê` (`impasse.expected_payer_exponent`), the payer's final offer
 //! projected along that path is
 //!

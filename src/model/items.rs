@@ -6,7 +6,8 @@
 //! won by the asking side when the item's uniform is below `p_win_staff`;
 //! one of the provider's items not won there is won when the executives
 //! engage, if the uniform is below `p_win_exec`. Items still unsettled when
-//! the deal is struck are dropped.
+//! a deal is struck before expiry are dropped; while talks go on past expiry
+//! (a roll-over, out of network) those due by then still settle.
 //!
 //! Each item settled moves both sides' rate thresholds *by its full value at
 //! every point in time* (a package, not a discount that fades with `t^e`).
@@ -145,7 +146,7 @@ impl Agenda {
             }
             let u = item.u_win[self.renewal];
             let when = if u < item.p_win_staff {
-                Some(self.opening_week + item.weeks.round().max(0.0) as i32)
+                Some(self.opening_week + item.settle_weeks)
             } else if !item.payer_asks && u < item.p_win_exec {
                 self.exec_week
             } else {
@@ -195,6 +196,7 @@ mod tests {
             annual_value: value,
             transfer_share: 0.5,
             weeks: 10.0,
+            settle_weeks: 10,
             p_win_staff: 0.4,
             p_win_exec: 0.8,
             u_win: [u; crate::scenario::MAX_RENEWALS],

@@ -8,7 +8,8 @@
 //! bargaining weight `b`: `uplift = walk_away + b (r(w) - walk_away)`, both
 //! in rate terms after the items settled (Horn & Wolinsky 1988;
 //! Gowrisankaran, Nevo & Town 2015). A provider that reaches its
-//! `max_oon_weeks` first capitulates at the payer's standing offer. An
+//! `max_oon_weeks` first capitulates at the payer's last rate offer from
+//! staff talks. An
 //! episode cannot outlast the term: a provider still out when the next
 //! renewal comes stays out to the horizon.
 

@@ -7,9 +7,10 @@
 //! provider's deadline is expiry: its relative time reaches 1 at the
 //! deadline session in the last week before it. A payer whose old terms can
 //! roll over is in no hurry: its deadline is `payer.deadline_weeks` after
-//! that session, so at expiry it has not yet reached its reservation, and
-//! holding out to expiry costs the provider something. A believed notice,
-//! or a contract without roll-over, pulls the payer's deadline to expiry.
+//! that session (at most the evergreen period), so at expiry it has not yet
+//! reached its reservation, and holding out to expiry costs the provider
+//! something. A believed notice, or a contract without roll-over, pulls the
+//! payer's deadline to expiry.
 //!
 //! Offers are tracked in *package* terms: the payer's threshold before the
 //! non-rate items settled so far are traded against the rate
@@ -62,7 +63,7 @@ impl PayerClock {
     /// contract whose old terms roll over for `evergreen_weeks` (0: none).
     pub fn new(world: &super::World, evergreen_weeks: u32, opening_week: i32) -> Self {
         let after = if evergreen_weeks > 0 {
-            (world.payer_deadline_weeks.round().max(0.0) as u32).min(evergreen_weeks)
+            (world.whole.payer_deadline as u32).min(evergreen_weeks)
         } else {
             0
         };

@@ -78,6 +78,8 @@ pub struct Plan {
     /// Meetings every `cadence_weeks` from the opening, and a deadline
     /// session in the last week before expiry.
     pub meetings: Vec<Meeting>,
+    /// Weeks between meetings (before the deadline session).
+    pub cadence: i32,
     /// The provider's first ask, per year.
     pub opening_ask: f64,
     /// The provider's walk-away uplift in staff talks, per year.
@@ -129,6 +131,7 @@ impl Plan {
             name: st.name.clone(),
             opening_week: opening,
             meetings,
+            cadence,
             opening_ask: st.opening_ask,
             walk_away: st.walk_away,
             escalation: st.escalation,
@@ -148,6 +151,23 @@ impl Plan {
                 .iter()
                 .zip(&other.meetings)
                 .all(|(a, b)| a.week == b.week && a.t == b.t)
+    }
+
+    /// Index of the first meeting in or after `week` (the number of
+    /// meetings when there is none), in constant time.
+    #[inline]
+    pub fn first_meeting_from(&self, week: i32) -> usize {
+        let n = self.meetings.len();
+        if week <= self.opening_week {
+            return 0;
+        }
+        if week > -1 {
+            return n;
+        }
+        // Regular meetings are at opening + k * cadence, below -1; the last
+        // meeting is the deadline session at -1.
+        let k = (week - self.opening_week + self.cadence - 1) / self.cadence;
+        (k as usize).min(n - 1)
     }
 
     /// Whether the provider is truly willing to go out of network.
@@ -183,6 +203,11 @@ mod tests {
         assert_eq!(plan.meetings[4].t, 1.0);
         assert!((plan.meetings[0].provider_threshold - st.opening_ask).abs() < 1e-15);
         assert!((plan.meetings[4].provider_threshold - st.walk_away).abs() < 1e-15);
+        // The first meeting in or after a week, in constant time.
+        for week in -12..=1 {
+            let slow = plan.meetings.partition_point(|m| m.week < week);
+            assert_eq!(plan.first_meeting_from(week), slow, "week {week}");
+        }
         // Every four weeks: the deadline session is added.
         st.cadence_weeks = 4;
         let weeks: Vec<i32> = Plan::new(&st, &terms)

@@ -154,6 +154,9 @@ impl Schedule {
 struct Pv<'a> {
     w: &'a World,
     d: f64,
+    /// `d^52` and `sum_{j<52} d^j`: a whole year.
+    d_year: f64,
+    year_sum: f64,
     weekly: f64,
     cost_share: f64,
     term: i64,
@@ -189,6 +192,12 @@ impl Pv<'_> {
         baseline: bool,
         out: &mut [Window],
     ) {
+        if b <= a {
+            return;
+        }
+        if x == 1.0 && !baseline {
+            return self.in_network_steady(a, b, rate, v0, items, out);
+        }
         let mut lo = a;
         while lo < b {
             let k = rate.year(lo);
@@ -208,6 +217,49 @@ impl Pv<'_> {
             let win = &mut out[self.window_of(lo)];
             win.revenue += self.weekly * q * volume + items_pv;
             win.margin += self.weekly * (q - self.cost_share) * volume + items_pv;
+            lo = hi;
+        }
+    }
+
+    /// [`Pv::in_network`] at constant volume: one `powi` for the start,
+    /// then whole years by multiplication.
+    fn in_network_steady(
+        &self,
+        a: i64,
+        b: i64,
+        rate: &Schedule,
+        v: f64,
+        items: f64,
+        out: &mut [Window],
+    ) {
+        let mut lo = a;
+        let mut d_lo = self.d.powi(a as i32);
+        let k = rate.year(lo);
+        let mut q = rate.level_in_year(k);
+        let step = if rate.flat { 1.0 } else { 1.0 + rate.uplift };
+        let mut year_end = rate.start + 52 * (k + 1);
+        while lo < b {
+            let hi = if rate.flat { b } else { b.min(year_end) };
+            let n = hi - lo;
+            let (sum, d_n) = if n == 52 {
+                (self.year_sum, self.d_year)
+            } else {
+                let d_n = self.d.powi(n as i32);
+                let sum = if (1.0 - self.d).abs() < 1e-12 {
+                    n as f64
+                } else {
+                    (1.0 - d_n) / (1.0 - self.d)
+                };
+                (sum, d_n)
+            };
+            let pv = d_lo * sum;
+            let items_pv = items / 52.0 * pv;
+            let win = &mut out[self.window_of(lo)];
+            win.revenue += self.weekly * q * v * pv + items_pv;
+            win.margin += self.weekly * (q - self.cost_share) * v * pv + items_pv;
+            d_lo *= d_n;
+            q *= step;
+            year_end += 52;
             lo = hi;
         }
     }
@@ -272,9 +324,17 @@ pub fn value(courses: &[Course], w: &World, terms: &Terms) -> Valuation {
     let n = courses.len().clamp(1, MAX_RENEWALS);
     let term = i64::from(terms.term_weeks);
     let horizon = term * terms.renewals as i64;
+    let d = (1.0 + w.discount_rate).powf(-1.0 / 52.0);
+    let d_year = d.powi(52);
     let pv = Pv {
         w,
-        d: (1.0 + w.discount_rate).powf(-1.0 / 52.0),
+        d,
+        d_year,
+        year_sum: if (1.0 - d).abs() < 1e-12 {
+            52.0
+        } else {
+            (1.0 - d_year) / (1.0 - d)
+        },
         weekly: w.annual_revenue / 52.0,
         cost_share: 1.0 - w.contribution_margin,
         term,
@@ -286,7 +346,7 @@ pub fn value(courses: &[Course], w: &World, terms: &Terms) -> Valuation {
     let mut items = 0.0;
     let mut in_force_from = 0i64;
     let mut v = 1.0f64;
-    let protected = w.continuity_weeks.round().max(0.0) as u32;
+    let protected = w.whole.continuity as u32;
     let letters_keep = 1.0 - w.pre_expiry_switch_rate;
     let oon_keep = 1.0 - w.weekly_switch_rate;
     let mut contract_to_horizon = true;

@@ -15,11 +15,14 @@
 //! - the old terms for the whole evergreen period, then `F`,
 //!
 //! compared by the same yearly-escalator arithmetic that values them
-//! ([`term_value`]). So a provider that holds out to expiry gets the last
-//! offer (below the payer's reservation while its deadline is later) or a
-//! short wait for `F`, but risks a year at the old terms: its staff-level
-//! walk-away has a price on both sides. (The walk-away is a bargaining
-//! position, not the provider's alternative at expiry.)
+//! ([`term_value`]; undiscounted, and over this term only). Both roll-over
+//! courses are judged with the final offer due at the payer's deadline; the
+//! one chosen then takes the offer due when it ends. So a provider that
+//! holds out to expiry gets the last offer (below the payer's reservation
+//! while its deadline is later) or a short wait for `F`, but risks a year at
+//! the old terms: its staff-level walk-away has a price on both sides. (The
+//! walk-away is a bargaining position, not the provider's alternative at
+//! expiry.)
 //!
 //! Without a roll-over clause the contract simply ends: a provider ready to
 //! leave goes out of network ([`super::oon`]); one that is not takes the

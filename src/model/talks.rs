@@ -15,8 +15,10 @@
 //! 4. the impasse watch ([`super::impasse`]), and the moves made on impasse.
 //!
 //! Rate thresholds are the package thresholds of [`super::tactic`] moved by
-//! the items settled so far. With every effect neutral this is the plain
-//! alternating-offers protocol with time-dependent tactics.
+//! the items settled so far; the payer's runs on its own clock
+//! ([`super::payer::PayerClock`]). With every effect neutral and the
+//! payer's deadline at expiry this is the plain alternating-offers protocol
+//! with time-dependent tactics.
 
 use crate::scenario::Trigger;
 
@@ -147,8 +149,7 @@ impl<'s, 'a> Talks<'s, 'a> {
             costs.add(opening, world.data_cost);
         }
         data::prepare(set, &mut payer);
-        let exchange_end = data::ready_week(set).unwrap_or(opening)
-            + world.payer_response_weeks.round().max(0.0) as i32;
+        let exchange_end = data::ready_week(set).unwrap_or(opening) + world.whole.payer_response;
         Talks {
             set,
             powers,
@@ -376,11 +377,42 @@ impl<'s, 'a> Talks<'s, 'a> {
         if self.notice.is_none() {
             event = event.min(fixed(plan.notice));
         }
-        let meetings = &plan.meetings;
-        if !self.watch.started(meetings[from].week) {
+        if !self.watch.started(plan.meetings[from].week) {
             event = event.min(self.watch.from_week());
         }
-        from + meetings[from..].partition_point(|m| m.week < event)
+        plan.first_meeting_from(event).max(from)
+    }
+
+    /// Run the impasse watch over quiet meetings `from..stop`, given each
+    /// meeting's package offer and `t^ê`; returns the first meeting whose
+    /// impasse sets off moves (to be played in full), or `stop`.
+    #[inline]
+    fn watch_stretch(
+        &mut self,
+        from: usize,
+        stop: usize,
+        offer_at: impl Fn(usize) -> f64,
+        expected_at: impl Fn(usize) -> f64,
+    ) -> usize {
+        let plan = self.set.plan;
+        let shift = self.agenda.payer_shift;
+        let walk_away = plan.walk_away - self.agenda.provider_credit;
+        let opening = self.payer.opening_offer;
+        for k in from..stop {
+            let week = plan.meetings[k].week;
+            let stuck = self
+                .watch
+                .stuck(expected_at(k), opening, offer_at(k), shift, walk_away);
+            let mut probe = self.watch;
+            if probe.record(week, stuck)
+                && (self.impasse_week.is_none() || self.retry_on_impasse(week))
+            {
+                // An impasse that sets off moves: play it in full.
+                return k;
+            }
+            self.watch = probe;
+        }
+        stop
     }
 
     /// Play the quiet meetings `from..to` (see [`Talks::quiet_until`]) up to
@@ -428,24 +460,39 @@ impl<'s, 'a> Talks<'s, 'a> {
         }
         // The impasse watch, meeting by meeting, while it can still matter.
         if self.watch.started(plan.meetings[from].week) && self.watch_matters() {
-            let walk_away = plan.walk_away - credit;
+            let meetings = &plan.meetings;
             let opening = self.payer.opening_offer;
-            for k in from..stop {
-                let m = &plan.meetings[k];
-                let offer = offer_package(self, k);
-                let stuck =
-                    self.watch
-                        .stuck(self.expected_power(k), opening, offer, shift, walk_away);
-                let mut probe = self.watch;
-                if probe.record(m.week, stuck)
-                    && (self.impasse_week.is_none() || self.retry_on_impasse(m.week))
-                {
-                    // An impasse that sets off moves: play it in full.
-                    stop = k;
-                    break;
+            let room = (self.payer.reservation - opening).max(0.0);
+            let table = self
+                .powers
+                .filter(|_| self.extended() == self.clock.ln_span.is_some())
+                .filter(|_| self.payer.exponent == self.set.world.payer_exponent);
+            // The same expressions as `package` and `expected_power`, with
+            // the branches taken once for the stretch.
+            stop = match (frozen, table, self.extended()) {
+                (false, Some(p), true) => self.watch_stretch(
+                    from,
+                    stop,
+                    |k| opening + room * p.tactic[k],
+                    |k| p.expected[k],
+                ),
+                (false, Some(p), false) => self.watch_stretch(
+                    from,
+                    stop,
+                    |k| opening + room * p.tactic[k],
+                    |k| meetings[k].expected_power,
+                ),
+                (true, _, false) => {
+                    self.watch_stretch(from, stop, |_| standing, |k| meetings[k].expected_power)
                 }
-                self.watch = probe;
-            }
+                _ => {
+                    let this = &*self;
+                    let offers: Vec<(f64, f64)> = (from..stop)
+                        .map(|k| (offer_package(this, k), this.expected_power(k)))
+                        .collect();
+                    self.watch_stretch(from, stop, |k| offers[k - from].0, |k| offers[k - from].1)
+                }
+            };
         }
         if stop > from {
             let last = stop - 1;

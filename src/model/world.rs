@@ -71,6 +71,8 @@ pub struct WorldItem {
     pub transfer_share: f64,
     /// Weeks of staff work from the opening of talks to settle it.
     pub weeks: f64,
+    /// `weeks` rounded to whole weeks (at least 0).
+    pub settle_weeks: i32,
     /// Win probability of the asking side at staff level.
     pub p_win_staff: f64,
     /// Win probability of the asking side with executives engaged.
@@ -91,6 +93,25 @@ impl WorldItem {
             self.annual_value
         }
     }
+}
+
+/// Inputs counted in weeks, rounded to whole weeks (at least 0): the model
+/// moves on a weekly calendar.
+#[allow(missing_docs)] // one field per input of the same name
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WholeWeeks {
+    pub payer_response: i32,
+    pub payer_deadline: i32,
+    pub exec_lag: i32,
+    pub data_prep: i32,
+    pub letter: i32,
+    pub continuity: i32,
+}
+
+/// Whole weeks of a drawn number of weeks: rounded, at least 0.
+#[inline]
+pub fn whole_weeks(x: f64) -> i32 {
+    x.round().clamp(0.0, 1e6) as i32
 }
 
 /// The uniforms of the random events of one renewal, resolved by inversion
@@ -184,6 +205,9 @@ pub struct World {
     pub goodwill_gain: f64,
 
     pub items: Vec<WorldItem>,
+
+    /// The week counts above, rounded to whole weeks once per path.
+    pub whole: WholeWeeks,
 
     /// Number of renewals played (`contract.renewals`).
     pub renewals: usize,
@@ -314,6 +338,7 @@ impl World {
             drawn.annual_value = src.input(at("annual_value"), &item.annual_value);
             drawn.transfer_share = src.input(at("transfer_share"), &item.transfer_share);
             drawn.weeks = src.input(at("weeks"), &item.weeks);
+            drawn.settle_weeks = whole_weeks(drawn.weeks);
             drawn.p_win_staff = src.input(at("p_win_staff"), &item.p_win_staff);
             drawn.p_win_exec = src.input(at("p_win_exec"), &item.p_win_exec);
             drawn.u_win = [0.0; MAX_RENEWALS];
@@ -321,6 +346,15 @@ impl World {
                 drawn.u_win[r] = src.event(InputPath::ItemRenewal(&item.name, "won", r));
             }
         }
+
+        self.whole = WholeWeeks {
+            payer_response: whole_weeks(self.payer_response_weeks),
+            payer_deadline: whole_weeks(self.payer_deadline_weeks),
+            exec_lag: whole_weeks(self.exec_lag_weeks),
+            data_prep: whole_weeks(self.data_prep_weeks),
+            letter: whole_weeks(self.letter_weeks),
+            continuity: whole_weeks(self.continuity_weeks),
+        };
 
         self.events = [RenewalEvents::default(); MAX_RENEWALS];
         for r in 0..self.renewals {
