@@ -179,9 +179,10 @@ fn payers_that_refuse_to_talk_turn_a_winning_notice_into_a_losing_one() {
 fn member_letters_cost_patients_even_when_a_deal_follows() {
     let mut s = builtin();
     credible(&mut s);
+    s.payer.notice.credibility = fixed(0.6);
     s.provider.notice.pre_expiry_switch_rate = fixed(0.0);
     let quiet = diff(&s, "notice-and-escalate", "all-issues");
-    s.provider.notice.pre_expiry_switch_rate = fixed(0.02);
+    s.provider.notice.pre_expiry_switch_rate = fixed(0.03);
     let loud = diff(&s, "notice-and-escalate", "all-issues");
     assert!(quiet.wins() && loud.loses(), "{quiet:?} / {loud:?}");
 }
@@ -192,7 +193,7 @@ fn a_split_board_can_make_a_notice_lose_not_only_shrink_its_gain() {
     // turns every unsettled notice into a called bluff.
     let mut s = builtin();
     must_have(&mut s);
-    s.payer.notice.refuse_to_talk_prob = fixed(0.3);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.5);
     s.provider.alignment = fixed(1.0);
     let united = diff(&s, "notice-and-escalate", "all-issues");
     // Always split, and a split board always withdraws its notice: every
@@ -261,18 +262,23 @@ fn data_work_pays_when_it_moves_the_payer_more_than_it_costs_and_finishes_in_tim
 }
 
 #[test]
-fn starting_early_pays_through_work_that_takes_time() {
+fn starting_early_pays_through_the_payers_calendar_and_through_work_that_takes_time() {
+    // A payer whose deadline is a fixed few weeks after expiry is further
+    // from its reservation at expiry the shorter the talks: payers use time
+    // against late starters, even in bare talks.
     let mut s = builtin();
-    add_twin(&mut s, "all-issues", "late-start", |st| st.lead_weeks = 14);
-    let work = diff(&s, "all-issues", "late-start");
-    // Without work that takes time, a late start changes little: the
-    // payer's tactic runs on the calendar of the talks, and only the coarser
-    // grid of meetings moves the deal (under 0.2 % of revenue).
     add_twin(&mut s, "wait", "wait-late", |st| st.lead_weeks = 14);
+    add_twin(&mut s, "all-issues", "late-start", |st| st.lead_weeks = 14);
+    let calendar = diff(&s, "wait", "wait-late");
+    assert!(calendar.wins(), "{calendar:?}");
+    // With the payer's deadline at expiry, bare talks barely notice when
+    // they open (only the coarser grid of meetings moves the deal, by under
+    // 0.2 % of revenue)...
+    s.payer.deadline_weeks = fixed(0.0);
     let grid = diff(&s, "wait", "wait-late");
-    let revenue = 440e6;
-    assert!(grid.mean.abs() < 0.002 * revenue, "{grid:?}");
-    // Beyond the grid, data, items and escalation at impasse need time.
+    assert!(grid.mean.abs() < 0.002 * 440e6, "{grid:?}");
+    // ...but data, items and escalation at impasse still need the time.
+    let work = diff(&s, "all-issues", "late-start");
     assert!(
         work.mean - grid.mean > 3.0 * (work.mcse + grid.mcse),
         "work {work:?}, grid {grid:?}"
@@ -357,15 +363,22 @@ fn the_roll_over_is_chosen_only_when_waiting_beats_the_last_offer() {
     s.contract.status_quo_escalator = fixed(0.06);
     let (p, _) = stats(&s);
     assert!(p > 0.05 && p < 0.6, "old terms at 6 %: rolled over on {p}");
-    // A payer still weeks from its deadline at expiry: waiting for its
-    // final offer often beats its last one.
+    // A payer still weeks from its deadline at expiry, and a provider with
+    // the whole bargaining weight (the final offer is the payer's
+    // reservation): waiting for it often beats the last offer.
     let mut s = builtin();
     s.payer.stall_prob = fixed(0.0);
+    s.payer.deadline_weeks = fixed(8.0);
+    s.provider.bargaining_weight = fixed(1.0);
     let (p, deal) = stats(&s);
     assert!(
         p > 0.3 && p <= 1.0 - deal + 1e-12,
-        "deadline 4 weeks out: {p}"
+        "deadline 8 weeks out: {p}"
     );
+    // With an even split it rarely does.
+    s.provider.bargaining_weight = fixed(0.5);
+    let (even, _) = stats(&s);
+    assert!(even < p / 2.0, "even split: {even} vs {p}");
 }
 
 #[test]

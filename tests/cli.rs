@@ -573,7 +573,7 @@ fn notice_after_the_legal_deadline_is_rejected() {
 fn walk_away_above_opening_ask_is_rejected() {
     // `wait` is the only strategy that writes its walk-away out; it asks 0.06.
     rejects(
-        &mutated("walk_away = 0.02\n", "walk_away = 0.2\n"),
+        &mutated("walk_away = 0.015\n", "walk_away = 0.2\n"),
         &["strategy.wait.walk_away", "0.2", "0.06"],
     );
 }

@@ -245,19 +245,21 @@ fn bluff() -> String {
 #[test]
 fn a_called_bluff_is_rescinded_when_a_roll_over_is_cheaper_for_the_payer() {
     // Not believed, no deal: at expiry the payer calls the bluff. Its last
-    // offer x = 0.03; rescinding costs it 0 x 26 + 0.03 x 26 = 0.78
-    // uplift-weeks, cutting (0.03 - 0.0025) x 52 = 1.43: it rescinds. Old
-    // terms for 26 weeks, then 0.03. The letters stop at expiry, and half
+    // offer is x = 0.03. Rescinding means 26 weeks of old terms, then its
+    // final offer, which splits the zone between the old terms (0 %) and its
+    // reservation 0.03 by the provider's weight 0.5: 0.015. Its cost, 26 x 1
+    // + 26 x 1.015 = 52.39, is below that of cutting its offer to 0.0275,
+    // 52 x 1.0275 = 53.43: it rescinds. The letters stop at expiry, and half
     // the patients who left come back.
     let o = play_all_half(&scenario(0.03, &bluff()));
     let r = o.first();
     assert!(r.bluff_called && r.rolled_over && !r.out_of_network);
     assert_eq!(r.deal_week, Some(26));
-    close(r.uplift, 0.03, 1e-12, "uplift");
+    close(r.uplift, 0.015, 1e-12, "uplift");
     let lost = 1.0 - 0.99f64.powi(6);
     let letters: f64 = (0..6).map(|j| 0.99f64.powi(j) - 1.0).sum::<f64>() * 1e6;
     let v = 1.0 - lost + 0.5 * lost;
-    let revenue = letters + 26.0 * 1e6 * v + 26.0 * 1.03e6 * v;
+    let revenue = letters + 26.0 * 1e6 * v + 26.0 * 1.015e6 * v;
     close(o.revenue, revenue, 1e-3, "revenue");
     close(o.patients_switched, 1000.0 * lost * 0.5, 1e-9, "switched");
 
@@ -564,19 +566,22 @@ fn late_escalation_reaches_the_out_of_network_deal() {
 
 #[test]
 fn a_payer_whose_deadline_is_after_expiry_is_not_yet_at_its_reservation() {
-    // The payer's deadline is 8 weeks after the deadline session: its clock
-    // runs over weeks -10..7, t = (w + 10) / 17. At week -1 its offer is
-    // 0.03 x 9/17 = 0.015882: the last offer. Waiting 8 weeks at the old
-    // terms for its reservation 0.03 is worth 8 x 1 + 44 x 1.03 = 53.32
-    // against 52 x 1.015882 = 52.83: the provider rolls over.
+    // A Boulware payer (exponent 4, as the provider expects) whose deadline
+    // is 8 weeks after expiry: its clock runs over weeks -10..8, t = (w +
+    // 10) / 18. At week -1 (t = 1/2) it offers 0.03 / 16 = 0.001875. The
+    // provider projects its reservation exactly (0.03) and expects a final
+    // offer splitting the zone with the old terms: 0.015. Taking the last
+    // offer is worth 52 x 1.001875 = 52.10; waiting 8 weeks for 0.015,
+    // 8 + 44 x 1.015 = 52.66; the whole 26-week roll-over, 52.39. It waits.
     let mut s = scenario(0.03, &talks(0.05));
+    s.payer.concession_exponent = fixed(4.0);
     s.payer.deadline_weeks = fixed(8.0);
     let o = play_all_half(&s);
     let r = o.first();
     assert!(r.rolled_over && !r.payer_stalled);
     assert_eq!(r.deal_week, Some(8));
-    close(r.uplift, 0.03, 1e-12, "the final offer");
-    close(o.revenue, 8.0 * 1e6 + 44.0 * 1.03e6, 1e-3, "revenue");
+    close(r.uplift, 0.015, 1e-12, "the final offer");
+    close(o.revenue, 8.0 * 1e6 + 44.0 * 1.015e6, 1e-3, "revenue");
 
     // A payer that stalls lets the last offer lapse: the old terms run the
     // whole evergreen period (26 weeks), then its final offer.
@@ -588,30 +593,39 @@ fn a_payer_whose_deadline_is_after_expiry_is_not_yet_at_its_reservation() {
         Some(26),
         "the whole evergreen period"
     );
-    close(stalled.first().uplift, 0.03, 1e-12, "then the final offer");
+    close(stalled.first().uplift, 0.015, 1e-12, "then the final offer");
 }
 
 #[test]
 fn holding_out_to_expiry_is_a_gamble_on_the_payer_stalling() {
-    // A payer whose deadline is 2 weeks past expiry, with a stall chance of
-    // 0.9 this renewal: the provider that holds out (walk-away 0.05) meets
-    // the stall (u = 0.5 < 0.9) and sits 26 weeks at the old terms; one that
-    // concedes to 0.02 settles before expiry.
-    let mut hold = scenario(0.03, &talks(0.05));
+    // A Boulware payer (exponent 4) with reservation 0.08 and a deadline 2
+    // weeks past expiry: t = (w + 10) / 12, offers 0.08 t^4. A provider that
+    // concedes to 0.02 settles at the deadline session: the payer's 0.0253
+    // is above 0.02 (its standing ask 0.0289 is not covered): deal at
+    // 0.0253. One that holds out (walk-away 0.10) reaches expiry with the
+    // last offer 0.0253 on the table and a final offer of 0.04 expected.
+    let mut hold = scenario(0.08, &talks(0.10));
+    hold.payer.concession_exponent = fixed(4.0);
     hold.payer.deadline_weeks = fixed(2.0);
-    hold.payer.stall_prob = fixed(0.9);
     let mut concede = hold.clone();
     concede.strategies[0].walk_away = 0.02;
-    let h = play_all_half(&hold);
     let c = play_all_half(&concede);
-    assert!(h.first().payer_stalled && !c.first().rolled_over);
     assert!(c.first().deal_before_expiry);
+    assert_eq!(c.first().deal_week, Some(-1));
+    close(c.first().uplift, 0.08 * 0.75f64.powi(4), 1e-12, "conceder");
+
+    // The payer stalls (u = 0.5 < 0.9): 26 weeks of old terms, then 0.04:
+    // 26 + 26 x 1.04 = 53.04 against the conceder's 52 x 1.0253 = 53.32.
+    hold.payer.stall_prob = fixed(0.9);
+    let h = play_all_half(&hold);
+    assert!(h.first().payer_stalled);
     assert!(c.revenue > h.revenue);
-    // With no stall the hold-out gets the payer's final offer two weeks in.
+    // It does not: waiting 2 weeks for 0.04 (2 + 50 x 1.04 = 54.0) beats
+    // taking 0.0253 now, and beats the conceder.
     hold.payer.stall_prob = fixed(0.0);
     let h = play_all_half(&hold);
     assert_eq!(h.first().deal_week, Some(2));
-    close(h.first().uplift, 0.03, 1e-12, "final offer");
+    close(h.first().uplift, 0.04, 1e-12, "final offer");
     assert!(h.revenue > c.revenue);
 }
 

@@ -64,6 +64,8 @@ pub struct RenewalSummary {
     pub deal_week_if_deal_before_expiry: Moments,
     /// Share of paths where the old terms rolled over.
     pub rolled_over: Proportion,
+    /// Share of paths where the payer let its last offer lapse and stalled.
+    pub payer_stalled: Proportion,
     /// Share of paths that went out of network.
     pub out_of_network: Proportion,
     /// Weeks out of network, over paths that went.
@@ -110,6 +112,7 @@ impl RenewalSummary {
             }
         }
         self.rolled_over.push(o.rolled_over);
+        self.payer_stalled.push(o.payer_stalled);
         self.out_of_network.push(o.out_of_network);
         if o.out_of_network {
             self.oon_weeks_if_oon.push(f64::from(o.oon_weeks));
@@ -144,6 +147,7 @@ impl RenewalSummary {
         self.deal_week_if_deal_before_expiry
             .merge(&other.deal_week_if_deal_before_expiry);
         self.rolled_over.merge(&other.rolled_over);
+        self.payer_stalled.merge(&other.payer_stalled);
         self.out_of_network.merge(&other.out_of_network);
         self.oon_weeks_if_oon.merge(&other.oon_weeks_if_oon);
         self.notice_sent.merge(&other.notice_sent);

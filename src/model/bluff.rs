@@ -9,7 +9,8 @@
 //! - **rescission**: the notice is withdrawn and the old terms roll over for
 //!   the whole `contract.evergreen_weeks` at the status-quo escalator (the
 //!   payer, holding every card, is in no hurry), then its final offer `F`
-//!   (its reservation, talks having resumed) applies;
+//!   (its reservation split with the old terms, talks having resumed,
+//!   [`super::rollover::final_split`]) applies;
 //! - **a cut offer**: its last offer less `payer.notice.called_bluff_cut`,
 //!   from expiry. A payer that refused to talk offers from where it froze.
 //!

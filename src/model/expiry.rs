@@ -27,6 +27,7 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64
         mut payer,
         mut agenda,
         payer_deadline_after_expiry,
+        projected_reservation,
     } = talks;
     // Member letters go out `letter_weeks` before expiry (or at the notice).
     let letters = notice.map(|n| n.week.max(-set.world.whole.letter));
@@ -71,10 +72,12 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64
         } else {
             o.bluff_called = true;
             let roll = set.terms.evergreen_weeks.min(set.terms.term_weeks);
-            let after_roll = final_offer(set, &mut payer, &mut agenda, roll);
+            let after_roll = final_offer(set, &mut payer.clone(), &mut agenda.clone(), roll);
             course.items_value = agenda.value;
             match bluff::called(set, last_offer, after_roll) {
-                bluff::CalledBluff::Rescinded(weeks, uplift) => {
+                bluff::CalledBluff::Rescinded(weeks, _) => {
+                    let uplift = final_offer(set, &mut payer, &mut agenda, weeks);
+                    course.items_value = agenda.value;
                     course.rollover_weeks = weeks;
                     o.rolled_over = true;
                     contract(&mut course, &mut o, weeks as i32, uplift);
@@ -84,15 +87,8 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64
         }
     } else {
         let deadline = payer_deadline_after_expiry;
-        // What the payer would grant at its own deadline, talks going on
-        // during a roll-over (the state is only looked at here).
-        let at_deadline = if deadline > 0 {
-            final_offer(set, &mut payer.clone(), &mut agenda.clone(), deadline)
-        } else {
-            last_offer
-        };
         course.items_value = agenda.value;
-        match rollover::at_expiry(set, last_offer, at_deadline, deadline) {
+        match rollover::at_expiry(set, last_offer, projected_reservation, deadline) {
             Choice::Accept => contract(&mut course, &mut o, 0, last_offer),
             Choice::RollOver { weeks, stalled } => {
                 let uplift = final_offer(set, &mut payer, &mut agenda, weeks);
@@ -118,8 +114,9 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64
     (course, o, agenda.settled())
 }
 
-/// The payer's final offer `weeks` after expiry, talks having gone on: its
-/// full reservation (effects due by then included) in rate terms.
+/// The payer's final offer `weeks` after expiry, talks having gone on (the
+/// effects and items due by then included): its reservation split with the
+/// old terms ([`rollover::final_split`]).
 fn final_offer(
     set: &Setting,
     payer: &mut super::payer::Payer,
@@ -128,7 +125,12 @@ fn final_offer(
 ) -> f64 {
     payer.advance_to(weeks as i32);
     agenda.advance_to(set.world, weeks as i32);
-    payer.threshold_at_power(1.0) - agenda.payer_shift
+    let reservation = payer.threshold_at_power(1.0) - agenda.payer_shift;
+    rollover::final_split(
+        set.world.status_quo_escalator,
+        reservation,
+        set.world.bargaining_weight,
+    )
 }
 
 fn go_out(

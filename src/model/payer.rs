@@ -67,7 +67,7 @@ impl PayerClock {
         } else {
             0
         };
-        let span = -1 + after as i32 - opening_week;
+        let span = after as i32 - opening_week;
         PayerClock {
             ln_span: (after > 0 && span > 0).then(|| f64::from(span).ln()),
             weeks_after_expiry: after,

@@ -2,27 +2,33 @@
 //! out costs something.
 //!
 //! An evergreen contract rolls the old terms over at
-//! `contract.status_quo_escalator` a year. A payer in that position is in
-//! no hurry: with probability `payer.stall_prob` it lets its last offer
-//! lapse and the old terms run the whole evergreen period before it makes
-//! its final offer `F` (its reservation, talks having resumed). Otherwise it
+//! `contract.status_quo_escalator` a year. Once expiry has passed, both
+//! sides fall back on those old terms, so the payer's **final offer** splits
+//! the zone between their escalator `s` and its reservation `r` (rate
+//! terms) by the provider's bargaining weight `b`, as out of network does:
+//! `F = s + b (r - s)` (or `r` when the payer cannot even match `s`).
+//!
+//! A payer in that position is in no hurry: with probability
+//! `payer.stall_prob` it lets its last offer lapse and the old terms run
+//! the whole evergreen period before it makes its final offer. Otherwise it
 //! keeps talking to its own deadline, `payer.deadline_weeks` after expiry
-//! ([`super::payer::PayerClock`]), where it offers `F`; and the provider
-//! takes the best of
+//! ([`super::payer::PayerClock`]), and the provider takes the best of
 //!
 //! - the payer's last offer `x` from expiry,
-//! - the old terms until the payer's deadline, then `F`,
-//! - the old terms for the whole evergreen period, then `F`,
+//! - the old terms until the payer's deadline, then the final offer,
+//! - the old terms for the whole evergreen period, then the final offer,
 //!
-//! compared by the same yearly-escalator arithmetic that values them
-//! ([`term_value`]; undiscounted, and over this term only). Both roll-over
-//! courses are judged with the final offer due at the payer's deadline; the
-//! one chosen then takes the offer due when it ends. So a provider that
-//! holds out to expiry gets the last offer (below the payer's reservation
-//! while its deadline is later) or a short wait for `F`, but risks a year at
-//! the old terms: its staff-level walk-away has a price on both sides. (The
-//! walk-away is a bargaining position, not the provider's alternative at
-//! expiry.)
+//! judged with what it can know: the final offer it expects, `F̂ = s + b (r̂
+//! - s)`, from the payer's reservation `r̂` projected along the expected
+//! Boulware path ([`super::impasse`]); compared by the same yearly-escalator
+//! arithmetic that values them ([`term_value`]; undiscounted, over this
+//! term). The course chosen then pays the payer's true final offer. So a
+//! provider that holds out to expiry gets the payer's last offer (below its
+//! reservation while its deadline is later), or waits for a final offer
+//! that splits the zone, and risks a year at the old terms: its staff-level
+//! walk-away has a price on both sides, and a more patient payer (a later
+//! deadline) is worse for it. (The walk-away is a bargaining position, not
+//! the provider's alternative at expiry.)
 //!
 //! Without a roll-over clause the contract simply ends: a provider ready to
 //! leave goes out of network ([`super::oon`]); one that is not takes the
@@ -66,10 +72,28 @@ pub fn term_value(term_weeks: u32, first_weeks: u32, first: f64, then: f64) -> f
     levels(0, split, first) + levels(split, term_weeks, then)
 }
 
+/// The payer's final offer after expiry: the zone between the old terms'
+/// escalator and its reservation (rate terms), split by the provider's
+/// bargaining weight.
+#[inline]
+pub fn final_split(status_quo: f64, reservation: f64, weight: f64) -> f64 {
+    if reservation > status_quo {
+        status_quo + weight * (reservation - status_quo)
+    } else {
+        reservation
+    }
+}
+
 /// What happens at expiry with no deal and no notice, given the payer's
-/// last offer and its final offer `F` (the same when its deadline is
-/// expiry, `deadline_weeks` = 0).
-pub fn at_expiry(set: &Setting, last_offer: f64, final_offer: f64, deadline_weeks: u32) -> Choice {
+/// last offer and the reservation the provider projects for it
+/// (`deadline_weeks`: weeks after expiry of the payer's deadline, 0 when it
+/// is expiry).
+pub fn at_expiry(
+    set: &Setting,
+    last_offer: f64,
+    projected_reservation: f64,
+    deadline_weeks: u32,
+) -> Choice {
     let (term, evergreen) = (set.terms.term_weeks, set.terms.evergreen_weeks);
     if evergreen == 0 {
         return if set.plan.willing_to_leave() {
@@ -86,10 +110,15 @@ pub fn at_expiry(set: &Setting, last_offer: f64, final_offer: f64, deadline_week
         };
     }
     let sq = set.world.status_quo_escalator;
+    let expected = if projected_reservation.is_finite() {
+        final_split(sq, projected_reservation, set.world.bargaining_weight)
+    } else {
+        last_offer
+    };
     let short = deadline_weeks.min(full);
     let mut best = (term_value(term, 0, 0.0, last_offer), Choice::Accept);
     for weeks in [short, full] {
-        let v = term_value(term, weeks, sq, final_offer);
+        let v = term_value(term, weeks, sq, expected);
         if weeks > 0 && v > best.0 {
             best = (
                 v,

@@ -51,6 +51,10 @@ pub struct TalksResult {
     /// Weeks after expiry of the payer's deadline at the end of talks (0
     /// when it is expiry: no roll-over, or a believed notice).
     pub payer_deadline_after_expiry: u32,
+    /// The payer's reservation as the provider projects it from the last
+    /// offer along the expected Boulware path (rate terms; see
+    /// [`super::impasse`]).
+    pub projected_reservation: f64,
 }
 
 impl TalksResult {
@@ -176,8 +180,15 @@ impl<'s, 'a> Talks<'s, 'a> {
         } else {
             0
         };
+        let last = self.set.plan.meetings.len() - 1;
+        let projected_reservation = ImpasseWatch::projected_final_offer(
+            self.expected_power(last),
+            self.payer.opening_offer,
+            self.payer.standing_offer(),
+        ) - self.agenda.payer_shift;
         TalksResult {
             payer_deadline_after_expiry,
+            projected_reservation,
             deal: self.deal,
             last_offer: self.payer.standing_offer() - self.agenda.payer_shift,
             impasse_week: self.impasse_week,

@@ -87,8 +87,11 @@ pub struct RenewalReport {
     pub uplift_if_deal_before_expiry: Mean,
     /// Deal week (relative to expiry), among deals before expiry.
     pub deal_week_if_deal_before_expiry: Mean,
-    /// Probability the old terms rolled over.
+    /// Probability the old terms rolled over (the provider waiting for the
+    /// payer's final offer, or the payer stalling).
     pub p_rolled_over: f64,
+    /// Probability the payer let its last offer lapse and stalled.
+    pub p_payer_stalled: f64,
     /// Probability of going out of network.
     pub p_out_of_network: f64,
     /// Weeks out of network, among paths that went.
@@ -133,6 +136,7 @@ impl RenewalReport {
             uplift_if_deal_before_expiry: mean(&s.uplift_if_deal_before_expiry),
             deal_week_if_deal_before_expiry: mean(&s.deal_week_if_deal_before_expiry),
             p_rolled_over: s.rolled_over.p(),
+            p_payer_stalled: s.payer_stalled.p(),
             p_out_of_network: s.out_of_network.p(),
             oon_weeks_if_oon: mean(&s.oon_weeks_if_oon),
             p_notice: s.notice_sent.p(),
@@ -183,6 +187,10 @@ pub struct StrategyReport {
     pub uplift_if_deal_before_expiry: Mean,
     /// Deal week (relative to expiry), among deals before expiry.
     pub deal_week_if_deal_before_expiry: Mean,
+    /// Probability the old terms rolled over at this renewal.
+    pub p_rolled_over: f64,
+    /// Probability the payer stalled past expiry at this renewal.
+    pub p_payer_stalled: f64,
     /// Probability of going out of network at this renewal.
     pub p_out_of_network: f64,
     /// Probability of going out of network at any renewal.
@@ -230,6 +238,8 @@ impl StrategyReport {
             p_deal_before_expiry: first.p_deal_before_expiry,
             uplift_if_deal_before_expiry: first.uplift_if_deal_before_expiry,
             deal_week_if_deal_before_expiry: first.deal_week_if_deal_before_expiry,
+            p_rolled_over: first.p_rolled_over,
+            p_payer_stalled: first.p_payer_stalled,
             p_out_of_network: first.p_out_of_network,
             p_out_of_network_any_renewal: s.out_of_network_any.p(),
             oon_weeks_if_oon: first.oon_weeks_if_oon,

@@ -712,9 +712,9 @@ pub mod d {
     pub fn opening_ask() -> f64 {
         0.06
     }
-    /// Default: 0.02 a year.
+    /// Default: 0.015 a year.
     pub fn walk_away() -> f64 {
-        0.02
+        0.015
     }
     /// Default: 1 (linear).
     pub fn provider_exponent() -> f64 {
