@@ -18,8 +18,8 @@
 //! - the old terms until the payer's deadline, then the final offer,
 //! - the old terms for the whole evergreen period, then the final offer,
 //!
-//! judged with what it can know: the final offer it expects, `F̂ = s + b (r̂
-//! - s)`, from the payer's reservation `r̂` projected along the expected
+//! judged with what it can know: the final offer it expects,
+//! `F̂ = s + b (r̂ - s)`, from the payer's reservation `r̂` projected along the expected
 //! Boulware path ([`super::impasse`]); compared by the same yearly-escalator
 //! arithmetic that values them ([`term_value`]; undiscounted, over this
 //! term). The course chosen then pays the payer's true final offer. So a
