@@ -187,7 +187,12 @@ fn strategy_columns() -> Vec<(&'static str, &'static str, Getter, &'static str)>
             |s| s.margin.cvar5,
             DOLLARS_FORMAT,
         ),
-        ("Uplift", "/uplift/mean", |s| s.uplift.mean, UPLIFT_FORMAT),
+        (
+            "Uplift per year",
+            "/uplift/mean",
+            |s| s.uplift.mean,
+            UPLIFT_FORMAT,
+        ),
         (
             "P(deal before expiry)",
             "/p_deal_before_expiry",
@@ -195,7 +200,7 @@ fn strategy_columns() -> Vec<(&'static str, &'static str, Getter, &'static str)>
             PERCENT_FORMAT,
         ),
         (
-            "Uplift if deal before expiry",
+            "Uplift per year if deal before expiry",
             "/uplift_if_deal_before_expiry/mean",
             |s| s.uplift_if_deal_before_expiry.mean,
             UPLIFT_FORMAT,

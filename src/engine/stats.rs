@@ -654,6 +654,44 @@ impl Histogram {
 // Proportion
 // ---------------------------------------------------------------------------
 
+/// A plain mean: count and sum, for figures whose spread is not reported.
+/// Cheaper to push than [`Moments`] (no division); merged in a fixed order
+/// it is as reproducible.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Mean {
+    n: u64,
+    sum: f64,
+}
+
+impl Mean {
+    /// Adds one observation.
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        self.sum += x;
+    }
+
+    /// Adds the observations recorded in `other`.
+    pub fn merge(&mut self, other: &Mean) {
+        self.n += other.n;
+        self.sum += other.sum;
+    }
+
+    /// The mean; NaN when empty.
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            f64::NAN
+        } else {
+            self.sum / self.n as f64
+        }
+    }
+
+    /// Number of observations.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+}
+
 /// Share of trials in which an event happened (e.g. paths ending in a
 /// contract termination), with its Monte Carlo standard error.
 #[derive(Debug, Clone, Default, PartialEq)]

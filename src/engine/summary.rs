@@ -4,7 +4,7 @@
 
 use crate::model::{Outcome, RenewalOutcome};
 
-use super::stats::{Histogram, Moments, Proportion, QuantileSketch};
+use super::stats::{Histogram, Mean, Moments, Proportion, QuantileSketch};
 
 /// Mean with its standard error, plus quantiles and the lower tail from a sketch.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -49,19 +49,19 @@ impl Distribution {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RenewalSummary {
     /// Net present revenue in the renewal's window.
-    pub revenue: Moments,
+    pub revenue: Mean,
     /// Net present margin less costs in the window.
-    pub margin: Moments,
+    pub margin: Mean,
     /// Present value of the costs of moves in the window.
-    pub costs: Moments,
+    pub costs: Mean,
     /// Yearly uplift of the new contract, over paths that have one.
-    pub uplift: Moments,
+    pub uplift: Mean,
     /// Share of paths with a deal before expiry.
     pub deal_before_expiry: Proportion,
     /// Uplift, over paths with a deal before expiry.
-    pub uplift_if_deal_before_expiry: Moments,
+    pub uplift_if_deal_before_expiry: Mean,
     /// Deal week, over paths with a deal before expiry.
-    pub deal_week_if_deal_before_expiry: Moments,
+    pub deal_week_if_deal_before_expiry: Mean,
     /// Share of paths where the old terms rolled over.
     pub rolled_over: Proportion,
     /// Share of paths where the payer let its last offer lapse and stalled.
@@ -69,7 +69,7 @@ pub struct RenewalSummary {
     /// Share of paths that went out of network.
     pub out_of_network: Proportion,
     /// Weeks out of network, over paths that went.
-    pub oon_weeks_if_oon: Moments,
+    pub oon_weeks_if_oon: Mean,
     /// Share of paths where a notice was sent.
     pub notice_sent: Proportion,
     /// Out of network, over paths where a notice was sent.
@@ -87,11 +87,11 @@ pub struct RenewalSummary {
     /// Share of paths where staff talks reached an impasse.
     pub impasse: Proportion,
     /// Impasse week, over paths with an impasse.
-    pub impasse_week_if_impasse: Moments,
+    pub impasse_week_if_impasse: Mean,
     /// Net yearly value of non-rate items won.
-    pub nonrate_value: Moments,
+    pub nonrate_value: Mean,
     /// Patient-weeks without in-network access in the window.
-    pub patient_weeks_out_of_network: Moments,
+    pub patient_weeks_out_of_network: Mean,
 }
 
 impl RenewalSummary {

@@ -8,8 +8,9 @@
 //! expected to follow*: with the payer's opening offer `o`, its package
 //! offer `O` at relative time `t` on the payer's own clock
 //! ([`super::payer::PayerClock`]) and the exponent the provider expects of
-//! payers `ê` (`impasse.expected_payer_exponent`), the payer's final offer
-//! projected along that path is
+//! payers `ê` (`impasse.expected_payer_exponent`), the payer's reservation
+//! (the offer it would make at its own deadline) projected along that path
+//! is
 //!
 //! ```text
 //! R̂ = o + (O - o) / t^ê
@@ -26,6 +27,8 @@
 //! firmer than expected (`e > ê`) looks stuck early, and one softer than
 //! expected hides a real shortfall until late. A payer that refuses to talk
 //! after a notice freezes its offer, and its projection falls week by week.
+//! The projection at the deadline session is also what the provider expects
+//! of the payer at expiry ([`super::rollover`]).
 
 /// Watches the payer's offers for a sustained shortfall.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,8 +51,9 @@ impl ImpasseWatch {
         }
     }
 
-    /// The payer's final offer projected from its package offer `offer`
-    /// when `power = t^ê`, its opening offer being `opening`.
+    /// The payer's reservation (its offer at its own deadline) projected
+    /// from its package offer `offer` when `power = t^ê`, its opening offer
+    /// being `opening`.
     #[inline]
     pub fn projected_final_offer(power: f64, opening: f64, offer: f64) -> f64 {
         if power > 0.0 {

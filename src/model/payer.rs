@@ -7,10 +7,10 @@
 //! provider's deadline is expiry: its relative time reaches 1 at the
 //! deadline session in the last week before it. A payer whose old terms can
 //! roll over is in no hurry: its deadline is `payer.deadline_weeks` after
-//! that session (at most the evergreen period), so at expiry it has not yet
-//! reached its reservation, and holding out to expiry costs the provider
-//! something. A believed notice, or a contract without roll-over, pulls the
-//! payer's deadline to expiry.
+//! expiry (at most the evergreen period), so at expiry it has not yet
+//! reached its reservation, and its last offer is lower the more patient it
+//! is. A believed notice, or a contract without roll-over, pulls the
+//! payer's deadline to expiry (the payer then runs on the provider's clock).
 //!
 //! Offers are tracked in *package* terms: the payer's threshold before the
 //! non-rate items settled so far are traded against the rate
@@ -47,14 +47,24 @@ pub enum EffectKind {
     Backlash = 3,
 }
 
+/// `ln` of a whole number of weeks, from a table for the usual spans.
+fn ln_weeks(weeks: i32) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| (0..2048).map(|k| f64::from(k).ln()).collect());
+    match usize::try_from(weeks) {
+        Ok(k) if k < table.len() => table[k],
+        _ => f64::from(weeks).ln(),
+    }
+}
+
 /// The payer's relative time toward its own deadline.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PayerClock {
     /// `ln` of the weeks from the opening of talks to the payer's deadline,
-    /// when that deadline is after the deadline session; `None` when it is
-    /// expiry (the provider's clock).
+    /// when that deadline is after expiry; `None` when it is expiry (the
+    /// payer then runs on the provider's clock).
     pub ln_span: Option<f64>,
-    /// Weeks after the deadline session that the payer's deadline falls.
+    /// Weeks after expiry that the payer's deadline falls (0: expiry).
     pub weeks_after_expiry: u32,
 }
 
@@ -69,7 +79,7 @@ impl PayerClock {
         };
         let span = after as i32 - opening_week;
         PayerClock {
-            ln_span: (after > 0 && span > 0).then(|| f64::from(span).ln()),
+            ln_span: (after > 0 && span > 0).then(|| ln_weeks(span)),
             weeks_after_expiry: after,
         }
     }

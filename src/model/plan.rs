@@ -20,7 +20,7 @@ pub struct Terms {
     pub evergreen_weeks: u32,
     /// Last week a notice may be sent (`-notice_weeks`).
     pub notice_deadline: i32,
-    /// Shortfall of the payer's projected final offer below the walk-away
+    /// Shortfall of the payer's projected reservation below the walk-away
     /// that counts as stuck, uplift points a year.
     pub impasse_min_gap: f64,
     /// The payer exponent the provider expects when projecting offers.
@@ -57,14 +57,15 @@ pub struct Meeting {
     /// `ln t` (minus infinity at the opening), so `t^e = exp(e ln t)`: the
     /// provider's clock, and the payer's when its deadline is expiry.
     pub ln_t: f64,
-    /// `ln(week - opening)`: with a payer deadline `D` weeks past the
-    /// opening, the payer's `ln t` is this less `ln D`.
+    /// `ln(week - opening)`: with the payer's deadline `D` weeks after
+    /// expiry, the payer's `ln t` is this less `ln(D - opening)`.
     pub ln_elapsed: f64,
     /// The provider's threshold (its ask) at this meeting, before non-rate
     /// items: `opening_ask + (walk_away - opening_ask) t^e_provider`.
     pub provider_threshold: f64,
     /// `t^ê`, with `ê` the payer exponent the provider expects (for the
-    /// impasse watch), on the clock with the deadline at expiry.
+    /// impasse watch), on the provider's clock (the payer's when its
+    /// deadline is expiry).
     pub expected_power: f64,
 }
 

@@ -324,17 +324,17 @@ pub fn value(courses: &[Course], w: &World, terms: &Terms) -> Valuation {
     let n = courses.len().clamp(1, MAX_RENEWALS);
     let term = i64::from(terms.term_weeks);
     let horizon = term * terms.renewals as i64;
-    let d = (1.0 + w.discount_rate).powf(-1.0 / 52.0);
-    let d_year = d.powi(52);
+    // Hand-built worlds (tests) may not carry their discount factors.
+    let discount = if w.discount.week > 0.0 {
+        w.discount
+    } else {
+        super::world::Discount::new(w.discount_rate)
+    };
     let pv = Pv {
         w,
-        d,
-        d_year,
-        year_sum: if (1.0 - d).abs() < 1e-12 {
-            52.0
-        } else {
-            (1.0 - d_year) / (1.0 - d)
-        },
+        d: discount.week,
+        d_year: discount.year,
+        year_sum: discount.year_sum,
         weekly: w.annual_revenue / 52.0,
         cost_share: 1.0 - w.contribution_margin,
         term,

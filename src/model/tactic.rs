@@ -14,8 +14,8 @@
 //! Time is calendar time, not a meeting count: `t` runs from 0 when talks
 //! open to 1 at the deadline session in the last week before expiry
 //! ([`calendar_time`]). That is the provider's clock; the payer runs toward
-//! its own deadline, `payer.deadline_weeks` later while the old terms can
-//! roll over ([`super::payer::PayerClock`]). So how often the sides meet
+//! its own deadline, `payer.deadline_weeks` after expiry while the old terms
+//! can roll over ([`super::payer::PayerClock`]). So how often the sides meet
 //! changes only how finely the curves are sampled, not where each side ends
 //! up.
 

@@ -454,7 +454,8 @@ impl<'s, 'a> Talks<'s, 'a> {
                 Some(provider(k - 1))
             };
             let package = t.package(k);
-            ask.is_some_and(|a| a <= package - shift) || offer_package(t, k) - shift >= provider(k)
+            let offer = if frozen { standing } else { package };
+            ask.is_some_and(|a| a <= package - shift) || offer - shift >= provider(k)
         };
         let mut stop = to;
         if deal_at(self, to - 1) {

@@ -108,6 +108,32 @@ pub struct WholeWeeks {
     pub continuity: i32,
 }
 
+/// Discount factors of a path (see [`World::discount`]).
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Discount {
+    pub week: f64,
+    pub year: f64,
+    pub year_sum: f64,
+}
+
+impl Discount {
+    /// The factors for a yearly discount rate.
+    pub fn new(rate: f64) -> Self {
+        let week = (1.0 + rate).powf(-1.0 / 52.0);
+        let year = week.powi(52);
+        Discount {
+            week,
+            year,
+            year_sum: if (1.0 - week).abs() < 1e-12 {
+                52.0
+            } else {
+                (1.0 - year) / (1.0 - week)
+            },
+        }
+    }
+}
+
 /// Whole weeks of a drawn number of weeks: rounded, at least 0.
 #[inline]
 pub fn whole_weeks(x: f64) -> i32 {
@@ -208,6 +234,9 @@ pub struct World {
 
     /// The week counts above, rounded to whole weeks once per path.
     pub whole: WholeWeeks,
+    /// Weekly discount factor `d = (1 + discount_rate)^(-1/52)`, `d^52`,
+    /// and a year's sum `sum_{j<52} d^j`, computed once per path.
+    pub discount: Discount,
 
     /// Number of renewals played (`contract.renewals`).
     pub renewals: usize,
@@ -347,6 +376,7 @@ impl World {
             }
         }
 
+        self.discount = Discount::new(self.discount_rate);
         self.whole = WholeWeeks {
             payer_response: whole_weeks(self.payer_response_weeks),
             payer_deadline: whole_weeks(self.payer_deadline_weeks),

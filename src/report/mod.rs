@@ -124,21 +124,25 @@ fn mean(m: &crate::engine::stats::Moments) -> Mean {
     Mean { mean: m.mean() }
 }
 
+fn plain_mean(m: &crate::engine::stats::Mean) -> Mean {
+    Mean { mean: m.mean() }
+}
+
 impl RenewalReport {
     fn new(renewal: usize, s: &RenewalSummary) -> Self {
         RenewalReport {
             renewal,
-            revenue: mean(&s.revenue),
-            margin: mean(&s.margin),
-            costs: mean(&s.costs),
-            uplift: mean(&s.uplift),
+            revenue: plain_mean(&s.revenue),
+            margin: plain_mean(&s.margin),
+            costs: plain_mean(&s.costs),
+            uplift: plain_mean(&s.uplift),
             p_deal_before_expiry: s.deal_before_expiry.p(),
-            uplift_if_deal_before_expiry: mean(&s.uplift_if_deal_before_expiry),
-            deal_week_if_deal_before_expiry: mean(&s.deal_week_if_deal_before_expiry),
+            uplift_if_deal_before_expiry: plain_mean(&s.uplift_if_deal_before_expiry),
+            deal_week_if_deal_before_expiry: plain_mean(&s.deal_week_if_deal_before_expiry),
             p_rolled_over: s.rolled_over.p(),
             p_payer_stalled: s.payer_stalled.p(),
             p_out_of_network: s.out_of_network.p(),
-            oon_weeks_if_oon: mean(&s.oon_weeks_if_oon),
+            oon_weeks_if_oon: plain_mean(&s.oon_weeks_if_oon),
             p_notice: s.notice_sent.p(),
             p_out_of_network_if_notice: s.out_of_network_if_notice.p(),
             p_refused_to_talk_if_notice: s.refused_to_talk_if_notice.p(),
@@ -147,9 +151,9 @@ impl RenewalReport {
             p_executives_engaged: s.exec_engaged.p(),
             p_backlash: s.backlash.p(),
             p_impasse: s.impasse.p(),
-            impasse_week_if_impasse: mean(&s.impasse_week_if_impasse),
-            nonrate_value: mean(&s.nonrate_value),
-            patient_weeks_out_of_network: mean(&s.patient_weeks_out_of_network),
+            impasse_week_if_impasse: plain_mean(&s.impasse_week_if_impasse),
+            nonrate_value: plain_mean(&s.nonrate_value),
+            patient_weeks_out_of_network: plain_mean(&s.patient_weeks_out_of_network),
         }
     }
 }

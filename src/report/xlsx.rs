@@ -425,15 +425,16 @@ fn strategy_columns<'a>(data: &'a BoardData) -> Vec<Column<'a, StrategyReport>> 
         col("Margin CVaR5 ($)", |s: &StrategyReport| {
             dollars(s.margin.cvar5)
         }),
-        col("Uplift", |s: &StrategyReport| {
+        col("Uplift per year", |s: &StrategyReport| {
             Value::Num(s.uplift.mean, Style::Uplift)
         }),
         col("P(deal before expiry)", |s: &StrategyReport| {
             percent(s.p_deal_before_expiry)
         }),
-        col("Uplift if deal before expiry", |s: &StrategyReport| {
-            Value::Num(s.uplift_if_deal_before_expiry.mean, Style::Uplift)
-        }),
+        col(
+            "Uplift per year if deal before expiry",
+            |s: &StrategyReport| Value::Num(s.uplift_if_deal_before_expiry.mean, Style::Uplift),
+        ),
         col("Deal week if deal before expiry", |s: &StrategyReport| {
             Value::Num(s.deal_week_if_deal_before_expiry.mean, Style::Weeks)
         }),
