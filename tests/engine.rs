@@ -113,8 +113,8 @@ fn fixed_seed_gives_the_same_numbers() {
         ("escalate-now", 433079076.61566734),
         ("escalate-at-impasse", 434133276.2555532),
         ("bluff", 428444585.3050925),
-        ("all-issues", 435515606.1143413),
-        ("notice-and-escalate", 431322089.9295395),
+        ("all-issues", 435515611.71917635),
+        ("notice-and-escalate", 431324829.353412),
     ];
     let p_oon = report.strategies[5].p_out_of_network;
     let expected_p_oon = 0.3422;

@@ -91,7 +91,14 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64
         match rollover::at_expiry(set, last_offer, projected_reservation, deadline) {
             Choice::Accept => contract(&mut course, &mut o, 0, last_offer),
             Choice::RollOver { weeks, stalled } => {
-                let uplift = final_offer(set, &mut payer, &mut agenda, weeks);
+                // A payer that keeps talking never offers less than it had on
+                // the table; one that stalled let that offer lapse.
+                let split = final_offer(set, &mut payer, &mut agenda, weeks);
+                let uplift = if stalled {
+                    split
+                } else {
+                    split.max(last_offer)
+                };
                 course.items_value = agenda.value;
                 course.rollover_weeks = weeks;
                 o.rolled_over = true;

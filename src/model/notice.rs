@@ -7,7 +7,7 @@
 //!
 //! - it **refuses to talk** until the contract ends (probability
 //!   `payer.notice.refuse_to_talk_prob`): its offer freezes from the notice
-//!   to expiry;
+//!   to expiry, and no non-rate item settles meanwhile;
 //! - otherwise it **believes** the notice with probability `c`, the
 //!   credibility (`payer.notice.credibility`, times
 //!   `bluff_credibility_factor` for a provider not willing to leave, adjusted

@@ -12,7 +12,9 @@
 //! `payer.stall_prob` it lets its last offer lapse and the old terms run
 //! the whole evergreen period before it makes its final offer. Otherwise it
 //! keeps talking to its own deadline, `payer.deadline_weeks` after expiry
-//! ([`super::payer::PayerClock`]), and the provider takes the best of
+//! ([`super::payer::PayerClock`]); its final offer is then never below the
+//! last offer it had on the table, `max(x, F)`; and the provider takes the
+//! best of
 //!
 //! - the payer's last offer `x` from expiry,
 //! - the old terms until the payer's deadline, then the final offer,
@@ -110,8 +112,9 @@ pub fn at_expiry(
         };
     }
     let sq = set.world.status_quo_escalator;
+    // A payer that keeps talking never offers less than its last offer.
     let expected = if projected_reservation.is_finite() {
-        final_split(sq, projected_reservation, set.world.bargaining_weight)
+        final_split(sq, projected_reservation, set.world.bargaining_weight).max(last_offer)
     } else {
         last_offer
     };

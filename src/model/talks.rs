@@ -266,10 +266,13 @@ impl<'s, 'a> Talks<'s, 'a> {
             self.give_notice(w, obs);
         }
 
-        // 2. Effects that have come due.
+        // 2. Effects that have come due. A payer that refuses to talk
+        // settles no items either.
         let applied = self.payer.advance_to(m.week);
         obs.effects(m.week, applied);
-        self.agenda.advance_to(set.world, m.week);
+        if self.payer.frozen.is_none() {
+            self.agenda.advance_to(set.world, m.week);
+        }
 
         // 3. Payer's turn, then the provider's.
         let package = self.package(k);
