@@ -18,7 +18,8 @@ use thiserror::Error;
 
 use crate::model::world::path_seed;
 use crate::model::{
-    Outcome, PayerPowers, Plan, Terms, World, WorldSampler, payer_powers, play, play_with_powers,
+    Outcome, PayerPowers, Plan, Terms, World, WorldSampler, payer_powers, play,
+    play_with_powers_into,
 };
 use crate::scenario::Scenario;
 
@@ -148,8 +149,7 @@ impl<'a> Simulation<'a> {
     ) -> RunSummary {
         let mut summary = self.empty_summary(pairs);
         let mut world = World::default();
-        let mut outcomes =
-            vec![play(&self.terms, &self.plans[0], &self.world(seed, 0)); self.plans.len()];
+        let mut outcomes = vec![Outcome::default(); self.plans.len()];
         // The payer's t_k^e per calendar, shared by the strategies that meet
         // on the same weeks: one exp per meeting per calendar, not per strategy.
         let mut powers: Vec<PayerPowers> = vec![PayerPowers::default(); self.plans.len()];
@@ -162,7 +162,7 @@ impl<'a> Simulation<'a> {
                 }
             }
             for (i, (o, plan)) in outcomes.iter_mut().zip(&self.plans).enumerate() {
-                *o = play_with_powers(&self.terms, plan, &world, &powers[self.calendar_of[i]]);
+                play_with_powers_into(&self.terms, plan, &world, &powers[self.calendar_of[i]], o);
             }
             summary.push(&outcomes);
         }

@@ -105,8 +105,10 @@ impl ImpasseWatch {
         payer_shift: f64,
         walk_away: f64,
     ) -> bool {
-        let projected = Self::projected_final_offer(power, opening, offer) - payer_shift;
-        walk_away - projected > self.min_gap
+        // walk_away - (opening + (offer - opening) / power - shift) > gap,
+        // without the division: (offer - opening) < (walk_away + shift -
+        // opening - gap) power (power > 0; at power 0 nothing is projected).
+        power > 0.0 && offer - opening < (walk_away + payer_shift - opening - self.min_gap) * power
     }
 
     /// Record whether talks are stuck at `week` (a meeting after the watch

@@ -187,7 +187,7 @@ impl Default for RenewalOutcome {
 
 /// What one strategy gave on one path: totals over the horizon, and each
 /// renewal.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Outcome {
     /// Net present revenue over the horizon, dollars.
     pub revenue: f64,
@@ -267,6 +267,17 @@ pub fn play_with_powers(
     play_inner(terms, plan, world, Some(powers), &mut Silent)
 }
 
+/// [`play_with_powers`] into an existing outcome (every field overwritten).
+pub fn play_with_powers_into(
+    terms: &Terms,
+    plan: &Plan,
+    world: &World,
+    powers: &PayerPowers,
+    out: &mut Outcome,
+) {
+    play_into(terms, plan, world, Some(powers), &mut Silent, out);
+}
+
 /// The payer's `t^e` and the provider's expected `t^ê` at every meeting of a
 /// calendar, on the payer's own clock (see [`payer::PayerClock`]), for one
 /// world: shared by every strategy that meets on the same weeks.
@@ -320,10 +331,25 @@ fn play_inner<O: Observer>(
     powers: Option<&PayerPowers>,
     obs: &mut O,
 ) -> Outcome {
+    let mut outcome = Outcome::default();
+    play_into(terms, plan, world, powers, obs, &mut outcome);
+    outcome
+}
+
+/// Play into `out` (every field is overwritten), so the Monte Carlo loop
+/// does not move a whole [`Outcome`] per strategy.
+fn play_into<O: Observer>(
+    terms: &Terms,
+    plan: &Plan,
+    world: &World,
+    powers: Option<&PayerPowers>,
+    obs: &mut O,
+    out: &mut Outcome,
+) {
     let mut memory = Memory::fresh();
     let mut courses = [Course::default(); MAX_RENEWALS];
-    let mut renewals = [RenewalOutcome::default(); MAX_RENEWALS];
     let n = terms.renewals.clamp(1, MAX_RENEWALS);
+    out.renewals = [RenewalOutcome::default(); MAX_RENEWALS];
     let mut played = 0;
     for r in 0..n {
         obs.renewal(r);
@@ -337,7 +363,7 @@ fn play_inner<O: Observer>(
         let talks = talks::staff_talks(&set, powers, obs);
         let (course, outcome, items) = expiry::settle(&set, talks);
         courses[r] = course;
-        renewals[r] = outcome;
+        out.renewals[r] = outcome;
         played = r + 1;
         obs.settled(r, &course, &outcome);
         memory.remember(world, &outcome, items);
@@ -347,22 +373,18 @@ fn play_inner<O: Observer>(
         }
     }
     let v = revenue::value(&courses[..played], world, terms);
-    for (o, win) in renewals.iter_mut().zip(&v.by_renewal).take(n) {
+    for (o, win) in out.renewals.iter_mut().zip(&v.by_renewal).take(n) {
         o.revenue = win.revenue;
         o.margin = win.margin;
         o.costs = win.costs;
         o.patient_weeks_out_of_network = win.patient_weeks_out_of_network;
         o.patients_switched = win.patients_switched;
     }
-    let outcome = Outcome {
-        revenue: v.total.revenue,
-        margin: v.total.margin,
-        costs: v.total.costs,
-        patient_weeks_out_of_network: v.total.patient_weeks_out_of_network,
-        patients_switched: v.total.patients_switched,
-        renewal_count: n,
-        renewals,
-    };
-    obs.end(&outcome);
-    outcome
+    out.revenue = v.total.revenue;
+    out.margin = v.total.margin;
+    out.costs = v.total.costs;
+    out.patient_weeks_out_of_network = v.total.patient_weeks_out_of_network;
+    out.patients_switched = v.total.patients_switched;
+    out.renewal_count = n;
+    obs.end(out);
 }
