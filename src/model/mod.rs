@@ -351,7 +351,7 @@ fn play_into<O: Observer>(
     let n = terms.renewals.clamp(1, MAX_RENEWALS);
     out.renewals = [RenewalOutcome::default(); MAX_RENEWALS];
     let mut played = 0;
-    for r in 0..n {
+    for (r, slot) in courses.iter_mut().enumerate().take(n) {
         obs.renewal(r);
         let set = Setting {
             terms,
@@ -362,7 +362,7 @@ fn play_into<O: Observer>(
         };
         let talks = talks::staff_talks(&set, powers, obs);
         let (course, outcome, items) = expiry::settle(&set, talks);
-        courses[r] = course;
+        *slot = course;
         out.renewals[r] = outcome;
         played = r + 1;
         obs.settled(r, &course, &outcome);
