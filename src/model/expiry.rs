@@ -17,6 +17,8 @@ use super::{RenewalOutcome, Setting, bluff, oon, rollover};
 /// money figures are filled in later, by [`super::revenue::value`]), and
 /// the non-rate items in its contract (bits).
 pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64) {
+    let exec_engaged = talks.exec_engaged();
+    let backlash = talks.backlash();
     let TalksResult {
         deal,
         last_offer,
@@ -42,8 +44,8 @@ pub fn settle(set: &Setting, talks: TalksResult) -> (Course, RenewalOutcome, u64
         refused_to_talk: notice.is_some_and(|n| n.refused_to_talk),
         notice_believed: notice.is_some_and(|n| n.believed),
         escalations: escalations.iter().flatten().count() as u8,
-        exec_engaged: escalations.iter().flatten().any(|e| e.meeting.is_some()),
-        backlash: escalations.iter().flatten().any(|e| e.backlash),
+        exec_engaged,
+        backlash,
         impasse_week,
         ..RenewalOutcome::default()
     };

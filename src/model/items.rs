@@ -119,11 +119,6 @@ impl Agenda {
         self.settled
     }
 
-    /// Whether any item is on the table.
-    pub fn active(&self) -> bool {
-        self.active
-    }
-
     /// The executives engage at `week`: the provider's items not won at
     /// staff level get their second chance then.
     pub fn executives_engage(&mut self, week: i32) {

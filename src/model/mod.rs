@@ -104,10 +104,6 @@ impl Costs {
     pub fn iter(&self) -> std::slice::Iter<'_, (i32, f64)> {
         self.entries[..self.len].iter()
     }
-    /// Their sum, undiscounted.
-    pub fn total(&self) -> f64 {
-        self.iter().map(|(_, a)| a).sum()
-    }
 }
 
 /// What one renewal gave, on one path, for one strategy.
@@ -303,7 +299,7 @@ pub fn payer_powers(terms: &Terms, plan: &Plan, world: &World, out: &mut PayerPo
             .map(|m| (world.payer_exponent * clock.ln_t(m)).exp()),
     );
     let span = clock.ln_span.map(f64::to_bits);
-    if out.span != span || out.expected.len() != plan.meetings.len() || span.is_none() {
+    if out.span != span || out.expected.len() != plan.meetings.len() {
         out.expected.clear();
         out.expected
             .extend(plan.meetings.iter().map(|m| match clock.ln_span {

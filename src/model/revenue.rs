@@ -72,14 +72,6 @@ pub struct Course {
     pub costs: Costs,
 }
 
-impl Course {
-    /// Week (relative to expiry) the new contract starts: after any
-    /// roll-over and out-of-network weeks.
-    pub fn start(&self) -> u32 {
-        self.rollover_weeks + self.oon_weeks
-    }
-}
-
 /// Money and patient figures of one window of the horizon.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Window {

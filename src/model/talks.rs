@@ -405,8 +405,8 @@ impl<'s, 'a> Talks<'s, 'a> {
         &mut self,
         from: usize,
         stop: usize,
-        offer_at: impl Fn(usize) -> f64,
-        expected_at: impl Fn(usize) -> f64,
+        offer_at: impl Fn(&Self, usize) -> f64,
+        expected_at: impl Fn(&Self, usize) -> f64,
     ) -> usize {
         let plan = self.set.plan;
         let shift = self.agenda.payer_shift;
@@ -414,9 +414,13 @@ impl<'s, 'a> Talks<'s, 'a> {
         let opening = self.payer.opening_offer;
         for k in from..stop {
             let week = plan.meetings[k].week;
-            let stuck = self
-                .watch
-                .stuck(expected_at(k), opening, offer_at(k), shift, walk_away);
+            let stuck = self.watch.stuck(
+                expected_at(self, k),
+                opening,
+                offer_at(self, k),
+                shift,
+                walk_away,
+            );
             let mut probe = self.watch;
             if probe.record(week, stuck)
                 && (self.impasse_week.is_none() || self.retry_on_impasse(week))
@@ -488,25 +492,22 @@ impl<'s, 'a> Talks<'s, 'a> {
                 (false, Some(p), true) => self.watch_stretch(
                     from,
                     stop,
-                    |k| opening + room * p.tactic[k],
-                    |k| p.expected[k],
+                    |_, k| opening + room * p.tactic[k],
+                    |_, k| p.expected[k],
                 ),
                 (false, Some(p), false) => self.watch_stretch(
                     from,
                     stop,
-                    |k| opening + room * p.tactic[k],
-                    |k| meetings[k].expected_power,
+                    |_, k| opening + room * p.tactic[k],
+                    |_, k| meetings[k].expected_power,
                 ),
-                (true, _, false) => {
-                    self.watch_stretch(from, stop, |_| standing, |k| meetings[k].expected_power)
-                }
-                _ => {
-                    let this = &*self;
-                    let offers: Vec<(f64, f64)> = (from..stop)
-                        .map(|k| (offer_package(this, k), this.expected_power(k)))
-                        .collect();
-                    self.watch_stretch(from, stop, |k| offers[k - from].0, |k| offers[k - from].1)
-                }
+                (true, _, false) => self.watch_stretch(
+                    from,
+                    stop,
+                    |_, _| standing,
+                    |_, k| meetings[k].expected_power,
+                ),
+                _ => self.watch_stretch(from, stop, offer_package, |t, k| t.expected_power(k)),
             };
         }
         if stop > from {
