@@ -125,7 +125,7 @@ fn a_bluff_loses_when_the_payer_can_call_it_and_wins_only_when_it_cannot() {
     // A payer that always believes and never refuses to talk cannot call it.
     s.payer.notice.refuse_to_talk_prob = fixed(0.0);
     s.payer.notice.credibility = fixed(1.0);
-    s.payer.notice.bluff_credibility_factor = fixed(1.0);
+    s.payer.notice.bluff_credibility = fixed(1.0);
     let d = diff(&s, "bluff", "escalate-at-impasse");
     assert!(d.wins(), "credible bluff: {d:?}");
     // The refusal to talk alone turns it back into a loss.

@@ -468,13 +468,13 @@ p_win_exec = 1.0
 #[test]
 fn the_next_renewal_starts_from_this_one_and_remembers_a_called_bluff() {
     // Two one-year renewals. Each: a notice at -10 without willingness to
-    // leave, credibility 0.8 for a bluff (factor 1). Renewal 1: not believed
+    // leave, credibility 0.8 for a bluff. Renewal 1: not believed
     // (u = 0.9), no deal: the bluff is called. Renewal 2: u = 0.6 < 0.8
     // would be believed, but a called bluff halves the credibility to 0.4.
     let mut s = scenario(0.03, &bluff());
     s.contract.renewals = 2;
     s.payer.notice.credibility = fixed(0.8);
-    s.payer.notice.bluff_credibility_factor = fixed(1.0);
+    s.payer.notice.bluff_credibility = fixed(0.8);
     s.payer.notice.reservation_gain = fixed(0.05);
     s.relationship.called_bluff_credibility = fixed(0.5);
     let called = play_with(

@@ -44,22 +44,39 @@ fn a_sweep_leaves_strategies_that_ignore_the_input_exactly_unchanged() {
     let s = Scenario::builtin();
     let b = budget(8000, 11);
 
-    // No strategy but `notice-and-escalate` and `bluff` sends a notice, so
-    // the notice's credibility cannot move the others, to the last bit.
+    // No strategy but `notice-and-escalate` sends a notice it would back
+    // (`bluff` is not willing to leave: its own credibility is
+    // `payer.notice.bluff_credibility`), so the credibility of real notices
+    // cannot move the others, to the last bit.
     let axis = Axis::parse_values("payer.notice.credibility", "0,0.55,1").unwrap();
     let r = sweep(&s, &axis, None, &b, &|_| {}).unwrap();
     assert_eq!(r.points.len(), 3);
     assert_eq!(r.strategies.len(), s.strategies.len());
-    for name in ["wait", "escalate-now", "escalate-at-impasse", "all-issues"] {
+    for name in [
+        "wait",
+        "escalate-now",
+        "escalate-at-impasse",
+        "all-issues",
+        "bluff",
+    ] {
         let m = means(&r, name);
         assert!(m.iter().all(|&x| x == m[0]), "{name}: {m:?}");
     }
-    // The notice strategies do respond: a notice believed on no path against
-    // one believed on every path the provider is aligned.
-    for name in ["notice-and-escalate", "bluff"] {
-        let m = means(&r, name);
-        assert_ne!(m[0], m[2], "{name}: {m:?}");
+    // The bluff's own credibility moves the bluff and nothing else.
+    let bluff_axis = Axis::parse_values("payer.notice.bluff_credibility", "0,1").unwrap();
+    let rb = sweep(&s, &bluff_axis, None, &b, &|_| {}).unwrap();
+    for st in &s.strategies {
+        let m = means(&rb, &st.name);
+        if st.name == "bluff" {
+            assert!(m[1] > m[0], "a believed bluff should pay more: {m:?}");
+        } else {
+            assert_eq!(m[0], m[1], "{}: {m:?}", st.name);
+        }
     }
+    // The notice strategy does respond: a notice believed on no path against
+    // one believed on every path the provider is aligned.
+    let m = means(&r, "notice-and-escalate");
+    assert_ne!(m[0], m[2], "notice-and-escalate: {m:?}");
     let m = means(&r, "notice-and-escalate");
     let ne = s.strategy_index("notice-and-escalate").unwrap();
     let mcse = |k: usize| r.points[k].strategies[ne].revenue_mcse;

@@ -177,7 +177,7 @@ fn an_input_that_can_flip_the_decision_is_marked() {
     let ignored = r
         .bars
         .iter()
-        .find(|b| b.input == "payer.notice.bluff_credibility_factor")
+        .find(|b| b.input == "payer.notice.bluff_credibility")
         .unwrap();
     assert_eq!(ignored.swing, 0.0);
     assert_eq!(ignored.metric_low, ignored.metric_high);

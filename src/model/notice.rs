@@ -9,9 +9,9 @@
 //!   `payer.notice.refuse_to_talk_prob`): its offer freezes from the notice
 //!   to expiry, and no non-rate item settles meanwhile;
 //! - otherwise it **believes** the notice with probability `c`, the
-//!   credibility (`payer.notice.credibility`, times
-//!   `bluff_credibility_factor` for a provider not willing to leave, adjusted
-//!   by what the payer remembers, [`super::relationship`]): it expects to
+//!   credibility (`payer.notice.credibility`, or
+//!   `payer.notice.bluff_credibility` for a provider not willing to leave,
+//!   adjusted by what the payer remembers, [`super::relationship`]): it expects to
 //!   be terminated at expiry, so its deadline moves to expiry (see
 //!   [`super::payer`]); its reservation rises by
 //!   `payer.notice.reservation_gain` (scaled by the misaligned factor when

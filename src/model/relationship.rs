@@ -79,7 +79,7 @@ impl Memory {
         let base = if willing {
             w.notice_credibility
         } else {
-            w.notice_credibility * w.bluff_credibility_factor
+            w.bluff_credibility
         };
         let c = base * self.credibility_factor;
         if self.left_before {

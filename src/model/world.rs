@@ -196,7 +196,7 @@ pub struct World {
     pub notice_credibility: f64,
     pub notice_reservation_gain: f64,
     pub notice_exponent_after: f64,
-    pub bluff_credibility_factor: f64,
+    pub bluff_credibility: f64,
     pub refuse_to_talk_prob: f64,
     pub called_bluff_cut: f64,
     pub oon_reservation_gain: f64,
@@ -293,10 +293,8 @@ impl World {
         self.notice_reservation_gain =
             src.input(P("payer.notice.reservation_gain"), &n.reservation_gain);
         self.notice_exponent_after = src.input(P("payer.notice.exponent_after"), &n.exponent_after);
-        self.bluff_credibility_factor = src.input(
-            P("payer.notice.bluff_credibility_factor"),
-            &n.bluff_credibility_factor,
-        );
+        self.bluff_credibility =
+            src.input(P("payer.notice.bluff_credibility"), &n.bluff_credibility);
         self.refuse_to_talk_prob = src.input(
             P("payer.notice.refuse_to_talk_prob"),
             &n.refuse_to_talk_prob,

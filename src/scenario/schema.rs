@@ -214,9 +214,10 @@ pub struct NoticeResponse {
     /// The payer's concession exponent once a notice is believed.
     #[serde(default = "d::notice_exponent_after")]
     pub exponent_after: Dist,
-    /// Factor on the credibility of a notice from a provider not willing to leave.
-    #[serde(default = "d::bluff_credibility_factor")]
-    pub bluff_credibility_factor: Dist,
+    /// Probability that a notice from a provider not willing to leave (a
+    /// bluff) is believed, when the payer keeps talking.
+    #[serde(default = "d::bluff_credibility")]
+    pub bluff_credibility: Dist,
     /// Probability that the payer answers a notice by refusing to talk until
     /// the contract ends: its offer freezes from the notice to expiry.
     #[serde(default = "d::refuse_to_talk_prob")]
@@ -233,7 +234,7 @@ impl Default for NoticeResponse {
             credibility: d::notice_credibility(),
             reservation_gain: d::notice_reservation_gain(),
             exponent_after: d::notice_exponent_after(),
-            bluff_credibility_factor: d::bluff_credibility_factor(),
+            bluff_credibility: d::bluff_credibility(),
             refuse_to_talk_prob: d::refuse_to_talk_prob(),
             called_bluff_cut: d::called_bluff_cut(),
         }
@@ -608,7 +609,7 @@ pub mod d {
         notice_credibility = 0.6;
         notice_reservation_gain = 0.015;
         notice_exponent_after = 1.0;
-        bluff_credibility_factor = 0.5;
+        bluff_credibility = 0.3;
         refuse_to_talk_prob = 0.3;
         called_bluff_cut = 0.0025;
         oon_reservation_gain = 0.03;

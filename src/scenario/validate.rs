@@ -206,8 +206,8 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     gain("payer.notice.reservation_gain", &p.notice.reservation_gain)?;
     exponent("payer.notice.exponent_after", &p.notice.exponent_after)?;
     probability(
-        "payer.notice.bluff_credibility_factor",
-        &p.notice.bluff_credibility_factor,
+        "payer.notice.bluff_credibility",
+        &p.notice.bluff_credibility,
     )?;
     probability(
         "payer.notice.refuse_to_talk_prob",
