@@ -15,7 +15,7 @@ use impasse::analysis::sweep::{self, Axis};
 use impasse::analysis::threshold::{self, ThresholdOptions};
 use impasse::analysis::timing::{self, TimingOptions};
 use impasse::analysis::tornado::{self, Metric, Target, TornadoOptions};
-use impasse::engine::{Simulation, baseline_pairs};
+use impasse::engine::{Simulation, all_pairs};
 use impasse::report::{Format, Output, RunReport, render, write_atomic};
 use impasse::report::{board_charts, html, xlsx};
 use impasse::scenario::{DEFAULT_SCENARIO_TOML, Override, Scenario};
@@ -398,7 +398,7 @@ pub fn simulate(scenario: &Scenario, sim: &SimArgs) -> Result<RunReport> {
     let summary = with_progress(budget.paths, sim.quiet, |progress| {
         simulation.run(
             &budget.config(0, budget.paths),
-            &baseline_pairs(scenario),
+            &all_pairs(scenario),
             progress,
         )
     })?;

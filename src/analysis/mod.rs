@@ -10,6 +10,7 @@
 
 pub mod board;
 pub mod compare;
+pub mod recommend;
 pub mod sweep;
 pub mod threshold;
 pub mod timing;

@@ -23,7 +23,9 @@ use crate::model::{
 };
 use crate::scenario::Scenario;
 
-pub use summary::{Distribution, PairSummary, RenewalSummary, RunSummary, StrategySummary};
+pub use summary::{
+    DiffSummary, Distribution, PairSummary, RenewalSummary, RunSummary, Scoring, StrategySummary,
+};
 
 /// Paths per chunk: the unit of work and of merging.
 pub const CHUNK: u64 = 1024;
@@ -137,6 +139,7 @@ impl<'a> Simulation<'a> {
             self.earliest_week(),
             self.terms.renewals,
             pairs,
+            summary::Scoring::from(&self.scenario.decision),
         )
     }
 
@@ -219,6 +222,22 @@ impl<'a> Simulation<'a> {
             total
         }))
     }
+}
+
+/// Every pair of strategies: first `(strategy, baseline)` for each strategy
+/// other than the baseline, then every other pair `(i, j)`, `i < j`.
+pub fn all_pairs(scenario: &Scenario) -> Vec<(usize, usize)> {
+    let b = scenario.baseline_index();
+    let n = scenario.strategies.len();
+    let mut pairs = baseline_pairs(scenario);
+    for i in 0..n {
+        for j in i + 1..n {
+            if i != b && j != b {
+                pairs.push((i, j));
+            }
+        }
+    }
+    pairs
 }
 
 /// Pairs `(strategy, baseline)` for every strategy other than the baseline.

@@ -1272,3 +1272,132 @@ mod tests {
         assert_eq!(all.mcse(), 0.0);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Certainty equivalent
+// ---------------------------------------------------------------------------
+
+/// The certainty equivalent of a gamble under exponential utility with risk
+/// tolerance `R` dollars: `CE = -R ln E[exp(-X / R)]`, the sure amount a
+/// decision maker with that tolerance would take instead (Howard 1988;
+/// Clemen & Reilly, *Making Hard Decisions*, ch. 14). `R = inf` is risk
+/// neutral and gives the mean.
+///
+/// Streaming and mergeable without overflow: utilities are stored relative to
+/// the smallest outcome seen, `u = exp(-(x - x_min) / R)` in (0, 1], and
+/// rescaled when a smaller outcome arrives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertaintyEquivalent {
+    r: f64,
+    n: u64,
+    shift: f64,
+    s1: f64,
+    s2: f64,
+    moments: Moments,
+}
+
+impl CertaintyEquivalent {
+    /// An empty accumulator with risk tolerance `r` (dollars, or infinity).
+    pub fn new(r: f64) -> Self {
+        CertaintyEquivalent {
+            r,
+            n: 0,
+            shift: 0.0,
+            s1: 0.0,
+            s2: 0.0,
+            moments: Moments::default(),
+        }
+    }
+
+    /// The risk tolerance.
+    pub fn risk_tolerance(&self) -> f64 {
+        self.r
+    }
+
+    fn neutral(&self) -> bool {
+        self.r.is_infinite()
+    }
+
+    fn rescale(&mut self, shift: f64) {
+        let f = (-(self.shift - shift) / self.r).exp();
+        self.s1 *= f;
+        self.s2 *= f * f;
+        self.shift = shift;
+    }
+
+    /// Adds one outcome.
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        self.moments.push(x);
+        if self.neutral() {
+            return;
+        }
+        if self.n == 0 {
+            self.shift = x;
+        } else if x < self.shift {
+            self.rescale(x);
+        }
+        let u = (-(x - self.shift) / self.r).exp();
+        self.s1 += u;
+        self.s2 += u * u;
+        self.n += 1;
+    }
+
+    /// Adds the outcomes recorded in `other` (with the same tolerance).
+    pub fn merge(&mut self, other: &CertaintyEquivalent) {
+        debug_assert!(self.r == other.r || (self.neutral() && other.neutral()));
+        self.moments.merge(&other.moments);
+        if self.neutral() || other.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = other.clone();
+            return;
+        }
+        let mut o = other.clone();
+        if o.shift < self.shift {
+            self.rescale(o.shift);
+        } else if self.shift < o.shift {
+            o.rescale(self.shift);
+        }
+        self.s1 += o.s1;
+        self.s2 += o.s2;
+        self.n += o.n;
+    }
+
+    /// Number of outcomes.
+    pub fn count(&self) -> u64 {
+        self.moments.count()
+    }
+
+    /// The certainty equivalent; the mean when risk neutral; NaN when empty.
+    pub fn value(&self) -> f64 {
+        if self.neutral() {
+            return self.moments.mean();
+        }
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        self.shift - self.r * (self.s1 / self.n as f64).ln()
+    }
+
+    /// Monte Carlo standard error of [`Self::value`] (delta method:
+    /// `R se(mean u) / mean u`); NaN with fewer than two outcomes.
+    pub fn mcse(&self) -> f64 {
+        if self.count() < 2 {
+            return f64::NAN;
+        }
+        if self.neutral() {
+            return self.moments.mcse();
+        }
+        let n = self.n as f64;
+        let mean = self.s1 / n;
+        let var = ((self.s2 / n - mean * mean) * n / (n - 1.0)).max(0.0);
+        self.r * (var / n).sqrt() / mean
+    }
+
+    /// The risk premium: mean minus certainty equivalent (0 when neutral).
+    pub fn risk_premium(&self) -> f64 {
+        self.moments.mean() - self.value()
+    }
+}

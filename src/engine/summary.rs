@@ -3,8 +3,92 @@
 //! that does not depend on the number of paths.
 
 use crate::model::{Outcome, RenewalOutcome};
+use crate::scenario::{Decision, Objective};
 
-use super::stats::{Histogram, Mean, Moments, Proportion, QuantileSketch};
+use super::stats::{CertaintyEquivalent, Histogram, Mean, Moments, Proportion, QuantileSketch};
+
+/// How a path's outcome is scored for the decision (`[decision]`): the
+/// objective less the price of patient-weeks out of network, valued with the
+/// board's risk tolerance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scoring {
+    /// The quantity maximised.
+    pub objective: Objective,
+    /// Dollars per patient-week without in-network access.
+    pub patient_week_price: f64,
+    /// Risk tolerance, dollars (infinite: risk neutral).
+    pub risk_tolerance: f64,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring::from(&Decision::default())
+    }
+}
+
+impl From<&Decision> for Scoring {
+    fn from(d: &Decision) -> Self {
+        Scoring {
+            objective: d.objective,
+            patient_week_price: d.patient_week_price,
+            risk_tolerance: d.risk_tolerance,
+        }
+    }
+}
+
+impl Scoring {
+    /// The score of one path's outcome, dollars.
+    #[inline]
+    pub fn score(&self, o: &Outcome) -> f64 {
+        let base = match self.objective {
+            Objective::Margin => o.margin,
+            Objective::Revenue => o.revenue,
+        };
+        if self.patient_week_price == 0.0 {
+            base
+        } else {
+            base - self.patient_week_price * o.patient_weeks_out_of_network
+        }
+    }
+}
+
+/// A paired difference in full: its mean and error, its spread (quantiles of
+/// the per-path difference), and how often and by how much A loses.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DiffSummary {
+    /// Mean and Monte Carlo error of the difference.
+    pub moments: Moments,
+    /// Quantiles of the per-path difference.
+    pub sketch: QuantileSketch,
+    /// Paths where A is strictly higher.
+    pub better: Proportion,
+    /// Paths where A is strictly lower.
+    pub worse: Proportion,
+    /// How much A loses, over the paths where it does (positive dollars).
+    pub loss_if_worse: Mean,
+}
+
+impl DiffSummary {
+    /// Record one path's difference `a - b`.
+    #[inline]
+    pub fn push(&mut self, d: f64) {
+        self.moments.push(d);
+        self.sketch.push(d);
+        self.better.push(d > 0.0);
+        self.worse.push(d < 0.0);
+        if d < 0.0 {
+            self.loss_if_worse.push(-d);
+        }
+    }
+    /// Add another summary.
+    pub fn merge(&mut self, other: &DiffSummary) {
+        self.moments.merge(&other.moments);
+        self.sketch.merge(&other.sketch);
+        self.better.merge(&other.better);
+        self.worse.merge(&other.worse);
+        self.loss_if_worse.merge(&other.loss_if_worse);
+    }
+}
 
 /// Mean with its standard error, plus quantiles and the lower tail from a sketch.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -190,12 +274,19 @@ pub struct StrategySummary {
     pub deal_weeks: Histogram,
     /// This renewal's impasses by week.
     pub impasse_weeks: Histogram,
+    /// The decision score (see [`Scoring`]): mean and certainty equivalent.
+    pub score: CertaintyEquivalent,
+    /// Patients without in-network access during out-of-network weeks
+    /// (patient-weeks over weeks), over paths that went out of network.
+    pub patients_affected_if_oon: Mean,
+    /// Weeks out of network over all renewals, over paths that went.
+    pub oon_weeks_if_oon_any: Mean,
 }
 
 impl StrategySummary {
     /// An empty summary for `renewals` renewals whose histograms cover
     /// `earliest_week..=-1`.
-    pub fn new(earliest_week: i32, renewals: usize) -> Self {
+    pub fn new(earliest_week: i32, renewals: usize, risk_tolerance: f64) -> Self {
         StrategySummary {
             revenue: Distribution::default(),
             margin: Distribution::default(),
@@ -206,6 +297,9 @@ impl StrategySummary {
             renewals: vec![RenewalSummary::default(); renewals.max(1)],
             deal_weeks: Histogram::new(i64::from(earliest_week.min(-1)), -1),
             impasse_weeks: Histogram::new(i64::from(earliest_week.min(-1)), -1),
+            score: CertaintyEquivalent::new(risk_tolerance),
+            patients_affected_if_oon: Mean::default(),
+            oon_weeks_if_oon_any: Mean::default(),
         }
     }
 
@@ -214,9 +308,16 @@ impl StrategySummary {
         &self.renewals[0]
     }
 
-    /// Record one path's outcome.
+    /// Record one path's outcome and its decision score.
     #[inline]
-    pub fn push(&mut self, o: &Outcome) {
+    pub fn push(&mut self, o: &Outcome, score: f64) {
+        self.score.push(score);
+        let oon_weeks: u32 = o.played().iter().map(|r| r.oon_weeks).sum();
+        if oon_weeks > 0 {
+            self.oon_weeks_if_oon_any.push(f64::from(oon_weeks));
+            self.patients_affected_if_oon
+                .push(o.patient_weeks_out_of_network / f64::from(oon_weeks));
+        }
         self.revenue.push(o.revenue);
         self.margin.push(o.margin);
         self.costs.push(o.costs);
@@ -253,6 +354,10 @@ impl StrategySummary {
         }
         self.deal_weeks.merge(&other.deal_weeks);
         self.impasse_weeks.merge(&other.impasse_weeks);
+        self.score.merge(&other.score);
+        self.patients_affected_if_oon
+            .merge(&other.patients_affected_if_oon);
+        self.oon_weeks_if_oon_any.merge(&other.oon_weeks_if_oon_any);
     }
 }
 
@@ -281,6 +386,12 @@ pub struct PairSummary {
     pub a_better: Proportion,
     /// Share of paths where A's revenue is strictly lower.
     pub a_worse: Proportion,
+    /// Revenue difference in full (quantiles, losses).
+    pub revenue_diff: DiffSummary,
+    /// Margin difference in full.
+    pub margin_diff: DiffSummary,
+    /// Decision-score difference in full.
+    pub score_diff: DiffSummary,
 }
 
 impl PairSummary {
@@ -293,11 +404,15 @@ impl PairSummary {
         }
     }
 
-    /// Record one path's outcomes (all strategies, in scenario order).
+    /// Record one path's outcomes and scores (all strategies, in scenario
+    /// order).
     #[inline]
-    pub fn push(&mut self, outcomes: &[Outcome]) {
+    pub fn push(&mut self, outcomes: &[Outcome], scores: &[f64]) {
         let (x, y) = (&outcomes[self.a], &outcomes[self.b]);
         let d = x.revenue - y.revenue;
+        self.revenue_diff.push(d);
+        self.margin_diff.push(x.margin - y.margin);
+        self.score_diff.push(scores[self.a] - scores[self.b]);
         self.revenue.push(d);
         self.regret_a.push((-d).max(0.0));
         self.regret_b.push(d.max(0.0));
@@ -327,6 +442,9 @@ impl PairSummary {
         self.out_of_network.merge(&other.out_of_network);
         self.a_better.merge(&other.a_better);
         self.a_worse.merge(&other.a_worse);
+        self.revenue_diff.merge(&other.revenue_diff);
+        self.margin_diff.merge(&other.margin_diff);
+        self.score_diff.merge(&other.score_diff);
     }
 }
 
@@ -339,30 +457,62 @@ pub struct RunSummary {
     pub strategies: Vec<StrategySummary>,
     /// Paired comparisons.
     pub pairs: Vec<PairSummary>,
+    /// How paths are scored for the decision.
+    pub scoring: Scoring,
+    scores: Vec<f64>,
 }
 
 impl RunSummary {
     /// An empty run summary for `n` strategies over `renewals` renewals
     /// whose earliest meeting is `earliest_week`, tracking the given pairs.
-    pub fn new(n: usize, earliest_week: i32, renewals: usize, pairs: &[(usize, usize)]) -> Self {
+    pub fn new(
+        n: usize,
+        earliest_week: i32,
+        renewals: usize,
+        pairs: &[(usize, usize)],
+        scoring: Scoring,
+    ) -> Self {
         RunSummary {
             paths: 0,
             strategies: (0..n)
-                .map(|_| StrategySummary::new(earliest_week, renewals))
+                .map(|_| StrategySummary::new(earliest_week, renewals, scoring.risk_tolerance))
                 .collect(),
             pairs: pairs.iter().map(|&(a, b)| PairSummary::new(a, b)).collect(),
+            scoring,
+            scores: vec![0.0; n],
         }
+    }
+
+    /// The summary of the pair `(a, b)` if it was tracked, as recorded or
+    /// reversed (`true` when the stored pair is `(b, a)`).
+    pub fn pair(&self, a: usize, b: usize) -> Option<(&PairSummary, bool)> {
+        self.pairs
+            .iter()
+            .find(|p| p.a == a && p.b == b)
+            .map(|p| (p, false))
+            .or_else(|| {
+                self.pairs
+                    .iter()
+                    .find(|p| p.a == b && p.b == a)
+                    .map(|p| (p, true))
+            })
     }
 
     /// Record one path's outcomes (all strategies, in scenario order).
     #[inline]
     pub fn push(&mut self, outcomes: &[Outcome]) {
         self.paths += 1;
-        for (s, o) in self.strategies.iter_mut().zip(outcomes) {
-            s.push(o);
+        for ((s, o), score) in self
+            .strategies
+            .iter_mut()
+            .zip(outcomes)
+            .zip(&mut self.scores)
+        {
+            *score = self.scoring.score(o);
+            s.push(o, *score);
         }
         for p in &mut self.pairs {
-            p.push(outcomes);
+            p.push(outcomes, &self.scores);
         }
     }
 

@@ -277,23 +277,62 @@ impl StrategyReport {
     }
 }
 
-/// A paired difference: mean, standard error, 95 % interval.
+/// A paired difference: the mean with its precision (standard error, 95 %
+/// interval of the mean), and the spread of the per-path difference (what
+/// may happen): its 5th, 50th and 95th percentiles, how often it is a loss
+/// and the mean loss when it is.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Difference {
     /// Mean of the paired differences.
     pub mean: f64,
-    /// Its Monte Carlo standard error.
+    /// Its Monte Carlo standard error (null with fewer than two paths).
     pub mcse: f64,
-    /// 95 % interval for the mean: mean ± 1.96 mcse.
+    /// 95 % interval for the mean: mean ± 1.96 mcse (precision, not spread).
     pub ci95: (f64, f64),
+    /// 5th percentile of the per-path difference.
+    pub p5: f64,
+    /// Median per-path difference.
+    pub p50: f64,
+    /// 95th percentile of the per-path difference.
+    pub p95: f64,
+    /// Share of paths where the difference is positive.
+    pub p_better: f64,
+    /// Share of paths where it is negative (a loss).
+    pub p_worse: f64,
+    /// Mean loss (positive) over the paths with a loss; null if none.
+    pub loss_if_worse: Mean,
 }
 
 impl From<&crate::engine::stats::Moments> for Difference {
     fn from(m: &crate::engine::stats::Moments) -> Self {
         Difference {
             mean: m.mean(),
-            mcse: m.mcse(),
-            ci95: m.ci95(),
+            mcse: if m.count() < 2 { f64::NAN } else { m.mcse() },
+            ci95: if m.count() < 2 {
+                (f64::NAN, f64::NAN)
+            } else {
+                m.ci95()
+            },
+            p5: f64::NAN,
+            p50: f64::NAN,
+            p95: f64::NAN,
+            p_better: f64::NAN,
+            p_worse: f64::NAN,
+            loss_if_worse: Mean { mean: f64::NAN },
+        }
+    }
+}
+
+impl From<&crate::engine::DiffSummary> for Difference {
+    fn from(d: &crate::engine::DiffSummary) -> Self {
+        Difference {
+            p5: d.sketch.quantile(0.05),
+            p50: d.sketch.quantile(0.5),
+            p95: d.sketch.quantile(0.95),
+            p_better: d.better.p(),
+            p_worse: d.worse.p(),
+            loss_if_worse: plain_mean(&d.loss_if_worse),
+            ..Difference::from(&d.moments)
         }
     }
 }
@@ -315,6 +354,10 @@ pub struct ComparisonReport {
     pub p_better: f64,
     /// Probability it is strictly lower.
     pub p_worse: f64,
+    /// Mean revenue lost on the paths where it is lower (positive dollars).
+    pub loss_if_worse: Mean,
+    /// The same for margin.
+    pub margin_loss_if_worse: Mean,
 }
 
 impl ComparisonReport {
@@ -323,11 +366,13 @@ impl ComparisonReport {
         ComparisonReport {
             strategy: scenario.strategies[p.a].name.clone(),
             baseline: scenario.strategies[p.b].name.clone(),
-            revenue_diff: Difference::from(&p.revenue),
-            margin_diff: Difference::from(&p.margin),
+            revenue_diff: Difference::from(&p.revenue_diff),
+            margin_diff: Difference::from(&p.margin_diff),
             patient_weeks_diff: Difference::from(&p.patient_weeks_out_of_network),
             p_better: p.a_better.p(),
             p_worse: p.a_worse.p(),
+            loss_if_worse: plain_mean(&p.revenue_diff.loss_if_worse),
+            margin_loss_if_worse: plain_mean(&p.margin_diff.loss_if_worse),
         }
     }
 }
@@ -355,6 +400,10 @@ pub struct RunReport {
     pub strategies: Vec<StrategyReport>,
     /// Each strategy against the baseline.
     pub comparisons: Vec<ComparisonReport>,
+    /// The scenario's decision objective and limits.
+    pub decision: crate::scenario::Decision,
+    /// What to choose, or "no clear winner", and why.
+    pub recommendation: crate::analysis::recommend::Recommendation,
 }
 
 impl RunReport {
@@ -381,8 +430,11 @@ impl RunReport {
             comparisons: summary
                 .pairs
                 .iter()
+                .filter(|p| p.b == scenario.baseline_index())
                 .map(|p| ComparisonReport::new(scenario, p))
                 .collect(),
+            decision: scenario.decision.clone(),
+            recommendation: crate::analysis::recommend::recommend(scenario, summary),
         }
     }
 

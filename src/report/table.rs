@@ -245,18 +245,26 @@ fn write_run_table(r: &RunReport) -> Result<String, std::fmt::Error> {
         writeln!(out)?;
         writeln!(
             out,
-            "Against the baseline `{}`, paired on the same paths ($M; the interval is the precision of the mean difference, P(better)/P(worse) the share of paths):",
+            "Against the baseline `{}`, paired on the same paths ($M). diff ±mcse: the mean difference and its precision; P5-P95: the range of the difference from world to world (spread); P(worse): share of worlds where it earns less, losing `loss|worse` on average there:",
             first.baseline
         )?;
         writeln!(out)?;
         let header = [
             "strategy",
             "revenue diff",
-            "95% interval",
+            "±mcse",
+            "P5",
+            "P50",
+            "P95",
             "P(better)",
             "P(worse)",
+            "loss|worse",
             "margin diff",
-            "95% interval",
+            "±mcse",
+            "P5",
+            "P95",
+            "P(worse)",
+            "loss|worse",
         ];
         let mut order = r.ranking();
         order.retain(|&i| {
@@ -272,26 +280,41 @@ fn write_run_table(r: &RunReport) -> Result<String, std::fmt::Error> {
                     .find(|c| c.strategy == r.strategies[i].name)
             })
             .map(|c| {
+                let (rv, mg) = (&c.revenue_diff, &c.margin_diff);
                 vec![
                     c.strategy.clone(),
-                    signed_millions(c.revenue_diff.mean),
-                    format!(
-                        "[{}, {}]",
-                        signed_millions(c.revenue_diff.ci95.0),
-                        signed_millions(c.revenue_diff.ci95.1)
-                    ),
-                    percent(c.p_better),
-                    percent(c.p_worse),
-                    signed_millions(c.margin_diff.mean),
-                    format!(
-                        "[{}, {}]",
-                        signed_millions(c.margin_diff.ci95.0),
-                        signed_millions(c.margin_diff.ci95.1)
-                    ),
+                    signed_millions(rv.mean),
+                    millions(rv.mcse),
+                    signed_millions(rv.p5),
+                    signed_millions(rv.p50),
+                    signed_millions(rv.p95),
+                    percent(rv.p_better),
+                    percent(rv.p_worse),
+                    millions(rv.loss_if_worse.mean),
+                    signed_millions(mg.mean),
+                    millions(mg.mcse),
+                    signed_millions(mg.p5),
+                    signed_millions(mg.p95),
+                    percent(mg.p_worse),
+                    millions(mg.loss_if_worse.mean),
                 ]
             })
             .collect();
         out += &columns(&header, &rows);
+    }
+    writeln!(out)?;
+    let rec = &r.recommendation;
+    match (&rec.strategy, rec.clear) {
+        (Some(s), true) => writeln!(out, "Recommendation: `{s}`. {}", rec.reason)?,
+        (Some(_), false) => writeln!(out, "Recommendation: {}", rec.reason)?,
+        (None, _) => writeln!(out, "Recommendation: none. {}", rec.reason)?,
+    }
+    for e in &rec.excluded {
+        writeln!(
+            out,
+            "  Set aside by the board's limits: `{}` {}.",
+            e.strategy, e.reason
+        )?;
     }
     Ok(out)
 }

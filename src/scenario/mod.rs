@@ -17,8 +17,8 @@ pub use correlation::{Copula, Correlation};
 pub use dist::Dist;
 pub use overrides::Override;
 pub use schema::{
-    Agenda, Contract, DataPrep, Exec, Impasse, Item, NoticeResponse, Payer, PayerOon, Provider,
-    ProviderNotice, ProviderOon, Relationship, Scenario, Side, Strategy,
+    Agenda, Contract, DataPrep, Decision, Exec, Impasse, Item, NoticeResponse, Objective, Payer,
+    PayerOon, Provider, ProviderNotice, ProviderOon, Relationship, Scenario, Side, Strategy,
 };
 pub use trigger::Trigger;
 

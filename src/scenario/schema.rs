@@ -50,6 +50,9 @@ pub struct Scenario {
     /// through a Gaussian copula; none by default.
     #[serde(default, rename = "correlation", skip_serializing_if = "Vec::is_empty")]
     pub correlations: Vec<Correlation>,
+    /// What the board maximises, its limits and what counts as material.
+    #[serde(default)]
+    pub decision: Decision,
     /// The strategies to compare (at least one).
     #[serde(rename = "strategy")]
     pub strategies: Vec<Strategy>,
@@ -237,6 +240,74 @@ impl Default for NoticeResponse {
             bluff_credibility: d::bluff_credibility(),
             refuse_to_talk_prob: d::refuse_to_talk_prob(),
             called_bluff_cut: d::called_bluff_cut(),
+        }
+    }
+}
+
+/// The quantity a decision maximises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Objective {
+    /// Net present contribution margin less the costs of moves.
+    Margin,
+    /// Net present revenue from this payer.
+    Revenue,
+}
+
+impl Objective {
+    /// The word used in tables and reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Objective::Margin => "margin",
+            Objective::Revenue => "revenue",
+        }
+    }
+}
+
+/// `[decision]`: how the board turns the simulated outcomes into a choice.
+///
+/// Each path is scored `objective - patient_week_price x patient-weeks out of
+/// network`; a strategy's value is the certainty equivalent of that score
+/// under exponential utility with `risk_tolerance` (the mean when it is
+/// infinite). Strategies outside the board's limits are not recommended; the
+/// best of the rest is a clear winner only if it leads the runner-up by more
+/// than `materiality` and scores higher in most worlds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// `margin` (default) or `revenue`.
+    #[serde(default = "d::objective")]
+    pub objective: Objective,
+    /// Risk tolerance R in dollars: the value of a gamble is
+    /// `-R ln E[exp(-X / R)]`. `inf` (the default) is risk neutral.
+    #[serde(default = "d::infinity")]
+    pub risk_tolerance: f64,
+    /// Dollars charged per patient-week without in-network access (0: patients
+    /// are weighed by the limits only).
+    #[serde(default)]
+    pub patient_week_price: f64,
+    /// Highest acceptable probability of going out of network at any renewal
+    /// (1: no limit).
+    #[serde(default = "d::one")]
+    pub max_p_out_of_network: f64,
+    /// Most patients that may lose in-network access in an out-of-network
+    /// episode, on average over the episodes (`inf`: no limit).
+    #[serde(default = "d::infinity")]
+    pub max_patients_affected: f64,
+    /// A lead smaller than this, in dollars, is not material.
+    #[serde(default = "d::materiality")]
+    pub materiality: f64,
+}
+
+impl Default for Decision {
+    fn default() -> Self {
+        Decision {
+            objective: d::objective(),
+            risk_tolerance: d::infinity(),
+            patient_week_price: 0.0,
+            max_p_out_of_network: d::one(),
+            max_patients_affected: d::infinity(),
+            materiality: d::materiality(),
         }
     }
 }
@@ -724,6 +795,22 @@ pub mod d {
     /// Default: 0 (not willing to go out of network).
     pub fn max_oon_weeks() -> u32 {
         0
+    }
+    /// Default: contribution margin.
+    pub fn objective() -> super::Objective {
+        super::Objective::Margin
+    }
+    /// Default: no limit, risk neutral.
+    pub fn infinity() -> f64 {
+        f64::INFINITY
+    }
+    /// Default: 1 (no limit on a probability).
+    pub fn one() -> f64 {
+        1.0
+    }
+    /// Default: $1M.
+    pub fn materiality() -> f64 {
+        1_000_000.0
     }
     /// Default: `rate-only`.
     pub fn agenda() -> Agenda {

@@ -108,6 +108,53 @@ fn whole_weeks(field: &str, value: u32, min: u32, max: u32) -> Result<(), Scenar
     Ok(())
 }
 
+/// `[decision]`: plain numbers, where `inf` means "no limit".
+fn decision(d: &super::Decision) -> Result<(), ScenarioError> {
+    let check = |field: &str, x: f64, ok: bool, allowed: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(ScenarioError::invalid(field, x, allowed))
+        }
+    };
+    let r = d.risk_tolerance;
+    check(
+        "decision.risk_tolerance",
+        r,
+        r == f64::INFINITY || (1e3..=1e13).contains(&r),
+        "a risk tolerance must be inf (risk neutral) or an amount of dollars in [1e3, 1e13]",
+    )?;
+    let p = d.patient_week_price;
+    check(
+        "decision.patient_week_price",
+        p,
+        p.is_finite() && (0.0..=1e7).contains(&p),
+        "a price per patient-week must lie in [0, 1e7] dollars",
+    )?;
+    let q = d.max_p_out_of_network;
+    check(
+        "decision.max_p_out_of_network",
+        q,
+        (0.0..=1.0).contains(&q),
+        "a probability must lie in [0, 1] (1: no limit)",
+    )?;
+    let n = d.max_patients_affected;
+    check(
+        "decision.max_patients_affected",
+        n,
+        n == f64::INFINITY || (0.0..=1e9).contains(&n),
+        "must be a number of patients in [0, 1e9], or inf (no limit)",
+    )?;
+    let m = d.materiality;
+    check(
+        "decision.materiality",
+        m,
+        m.is_finite() && (0.0..=1e13).contains(&m),
+        "an amount of money must lie in [0, 1e13] dollars",
+    )?;
+    Ok(())
+}
+
 /// A name usable as one segment of a `--set` path.
 fn name_ok(field: &str, name: &str) -> Result<(), ScenarioError> {
     if name.is_empty() || name.contains(['.', '=', ',', ' ']) {
@@ -121,6 +168,7 @@ fn name_ok(field: &str, name: &str) -> Result<(), ScenarioError> {
 }
 
 pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
+    decision(&s.decision)?;
     let c = &s.contract;
     non_negative("contract.annual_revenue", &c.annual_revenue)?;
     probability("contract.contribution_margin", &c.contribution_margin)?;
