@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use crate::engine::stats::Moments;
-use crate::engine::{RunSummary, Simulation};
+use crate::engine::{DiffSummary, RunSummary, Simulation};
 use crate::report::table::{columns, count, percent, signed_millions};
 use crate::report::{Output, csv_number};
 use crate::scenario::Scenario;
@@ -41,20 +41,52 @@ pub struct MetricComparison {
     pub diff_mean: f64,
     /// Its Monte Carlo standard error.
     pub diff_mcse: f64,
-    /// 95 % interval of the mean difference.
+    /// 95 % interval of the mean difference (precision, not spread).
     pub diff_ci95: (f64, f64),
+    /// 5th percentile of the per-path difference (money metrics; null
+    /// otherwise).
+    pub diff_p5: f64,
+    /// Median per-path difference.
+    pub diff_p50: f64,
+    /// 95th percentile of the per-path difference.
+    pub diff_p95: f64,
+    /// Share of paths where A is lower (a loss for A).
+    pub p_worse: f64,
+    /// Mean shortfall of A on those paths (positive; null when none).
+    pub loss_if_worse: f64,
 }
 
 impl MetricComparison {
     fn new(metric: &str, unit: &str, mean_a: f64, mean_b: f64, diff: &Moments) -> Self {
+        let known = diff.count() >= 2;
         MetricComparison {
             metric: metric.to_string(),
             unit: unit.to_string(),
             mean_a,
             mean_b,
             diff_mean: diff.mean(),
-            diff_mcse: diff.mcse(),
-            diff_ci95: diff.ci95(),
+            diff_mcse: if known { diff.mcse() } else { f64::NAN },
+            diff_ci95: if known {
+                diff.ci95()
+            } else {
+                (f64::NAN, f64::NAN)
+            },
+            diff_p5: f64::NAN,
+            diff_p50: f64::NAN,
+            diff_p95: f64::NAN,
+            p_worse: f64::NAN,
+            loss_if_worse: f64::NAN,
+        }
+    }
+
+    fn with_spread(metric: &str, mean_a: f64, mean_b: f64, diff: &DiffSummary) -> Self {
+        MetricComparison {
+            diff_p5: diff.sketch.quantile(0.05),
+            diff_p50: diff.sketch.quantile(0.5),
+            diff_p95: diff.sketch.quantile(0.95),
+            p_worse: diff.worse.p(),
+            loss_if_worse: diff.loss_if_worse.mean(),
+            ..MetricComparison::new(metric, "$", mean_a, mean_b, &diff.moments)
         }
     }
 }
@@ -159,19 +191,17 @@ pub fn compare(
         &summary.pairs[0],
     );
     let metrics = vec![
-        MetricComparison::new(
+        MetricComparison::with_spread(
             "revenue",
-            "$",
             sa.revenue.mean(),
             sb.revenue.mean(),
-            &pair.revenue,
+            &pair.revenue_diff,
         ),
-        MetricComparison::new(
+        MetricComparison::with_spread(
             "margin",
-            "$",
             sa.margin.mean(),
             sb.margin.mean(),
-            &pair.margin,
+            &pair.margin_diff,
         ),
         MetricComparison::new(
             "p_out_of_network",
@@ -250,10 +280,42 @@ impl Output for CompareReport {
                         show(m.diff_ci95.0, &m.unit, true),
                         show(m.diff_ci95.1, &m.unit, true)
                     ),
+                    if m.diff_p5.is_finite() {
+                        format!(
+                            "{} to {}",
+                            show(m.diff_p5, &m.unit, true),
+                            show(m.diff_p95, &m.unit, true)
+                        )
+                    } else {
+                        String::new()
+                    },
+                    if m.p_worse.is_finite() {
+                        percent(m.p_worse)
+                    } else {
+                        String::new()
+                    },
+                    if m.loss_if_worse.is_finite() {
+                        show(m.loss_if_worse, &m.unit, false)
+                    } else {
+                        String::new()
+                    },
                 ]
             })
             .collect();
-        out += &columns(&["metric", "A", "B", "A - B", "95% interval"], &rows);
+        out += &columns(
+            &[
+                "metric",
+                "A",
+                "B",
+                "A - B",
+                "95% interval",
+                "P5 to P95 of A - B",
+                "P(A lower)",
+                "A's loss|lower",
+            ],
+            &rows,
+        );
+        out += "\n95% interval: the precision of the mean difference. P5 to P95: the range of the difference from world to world (spread); A's loss|lower: how much A gives up, on average, in the worlds where it does worse.\n";
         out += &format!(
             "\nP(A earns more than B) = {}; P(B earns more than A) = {}; ties {}.\n\
              Expected regret (revenue given up against the other, on average): choosing A {} $M, choosing B {} $M.\n",
@@ -290,6 +352,11 @@ impl Output for CompareReport {
             "diff_mcse",
             "diff_ci95_low",
             "diff_ci95_high",
+            "diff_p5",
+            "diff_p50",
+            "diff_p95",
+            "p_worse",
+            "loss_if_worse",
         ]
         .map(String::from)
         .to_vec();
@@ -306,6 +373,11 @@ impl Output for CompareReport {
                         m.diff_mcse,
                         m.diff_ci95.0,
                         m.diff_ci95.1,
+                        m.diff_p5,
+                        m.diff_p50,
+                        m.diff_p95,
+                        m.p_worse,
+                        m.loss_if_worse,
                     ]
                     .map(csv_number),
                 );

@@ -117,6 +117,21 @@ fn breach(scenario: &Scenario, s: &StrategySummary) -> Option<String> {
     None
 }
 
+/// " It goes out of network ...": the patients at stake with a strategy, as
+/// probability x people x months (empty if it never goes).
+fn patients_line(name: &str, s: &StrategySummary) -> String {
+    let p = s.out_of_network_any.p();
+    if p.is_nan() || p <= 0.0 || s.patients_affected_if_oon.count() == 0 {
+        return String::new();
+    }
+    format!(
+        " With `{name}` the provider goes out of network at some renewal in {} of worlds; when it does, about {} patients lose in-network access for about {:.1} months.",
+        percent(p),
+        crate::report::summary::count(s.patients_affected_if_oon.mean()),
+        s.oon_weeks_if_oon_any.mean() * 12.0 / 52.0
+    )
+}
+
 /// The lead of `a` over `b` from their tracked pair.
 fn lead(summary: &RunSummary, a: usize, b: usize) -> Option<Lead> {
     let (p, reversed): (&PairSummary, bool) = summary.pair(a, b)?;
@@ -290,6 +305,7 @@ pub fn recommend(scenario: &Scenario, summary: &RunSummary) -> Recommendation {
             why.join(", and ")
         )
     };
+    let reason = format!("{reason}{}", patients_line(&b, &summary.strategies[best]));
     Recommendation {
         strategy: Some(b),
         runner_up: Some(r),

@@ -63,6 +63,20 @@ pub const COMPARISON_COLUMNS: &[&str] = &[
     "revenue_diff_ci95_low",
     "revenue_diff_ci95_high",
     "p_better",
+    "revenue_diff_p5",
+    "revenue_diff_p50",
+    "revenue_diff_p95",
+    "p_worse",
+    "revenue_loss_if_worse",
+    "margin_diff_mean",
+    "margin_diff_ci95_low",
+    "margin_diff_ci95_high",
+    "margin_diff_p5",
+    "margin_diff_p50",
+    "margin_diff_p95",
+    "margin_p_worse",
+    "margin_loss_if_worse",
+    "recommended",
 ];
 
 fn num(x: f64) -> String {
@@ -144,12 +158,39 @@ pub fn run_csv(report: &RunReport) -> (Vec<String>, Vec<Vec<String>>) {
                         c.revenue_diff.ci95.0,
                         c.revenue_diff.ci95.1,
                         c.p_better,
+                        c.revenue_diff.p5,
+                        c.revenue_diff.p50,
+                        c.revenue_diff.p95,
+                        c.p_worse,
+                        c.revenue_diff.loss_if_worse.mean,
+                        c.margin_diff.mean,
+                        c.margin_diff.ci95.0,
+                        c.margin_diff.ci95.1,
+                        c.margin_diff.p5,
+                        c.margin_diff.p50,
+                        c.margin_diff.p95,
+                        c.margin_diff.p_worse,
+                        c.margin_diff.loss_if_worse.mean,
                     ]
                     .map(num),
                 );
             }
-            None => row.extend(std::iter::repeat_n(String::new(), COMPARISON_COLUMNS.len())),
+            None => row.extend(std::iter::repeat_n(
+                String::new(),
+                COMPARISON_COLUMNS.len() - 1,
+            )),
         }
+        row.push(
+            match &report.recommendation.strategy {
+                Some(r) if *r == s.name && report.recommendation.clear => "clear",
+                Some(r) if *r == s.name => "best, not clear",
+                _ if report.recommendation.runner_up.as_deref() == Some(s.name.as_str()) => {
+                    "runner-up"
+                }
+                _ => "",
+            }
+            .to_string(),
+        );
         rows.push(row);
     }
     (header, rows)
