@@ -1,56 +1,99 @@
 //! The Excel workbook of `impasse report --xlsx FILE`: every number of a
 //! board report ([`BoardData`]) as a real number in a cell, with a number
-//! format, so a CFO can sort, filter, chart and build on it.
+//! format, and native Excel charts drawn from those cells, so a CFO can sort,
+//! filter, restyle and build on it.
 //!
 //! The workbook is written with [`rust_xlsxwriter`]: a well-kept, pure-Rust
 //! writer of genuine `.xlsx` files (typed numeric cells, number formats,
-//! frozen panes, autofilters) that writes to memory and needs no C library.
-//! Numbers are written with Rust's shortest round-trip formatting, so a cell
-//! read back holds exactly the `f64` of the report.
+//! frozen panes, autofilters, charts) that writes to memory and needs no C
+//! library. Numbers are written with Rust's shortest round-trip formatting,
+//! so a cell read back holds exactly the `f64` of the report.
 //!
 //! Sheets, in order:
 //!
 //! - `Summary`: the scenario, seed, paths, version and the command that
 //!   reproduces the report; the recommended strategy and the key findings as
-//!   label/value rows; then one row per strategy, best first, with every
-//!   per-strategy number of the [`RunReport`](crate::report::RunReport).
+//!   label/value rows, with two charts beside them (expected revenue by
+//!   strategy with its P5–P95 range, and risk against return); then one row
+//!   per strategy, best first, with every per-strategy number of the
+//!   [`RunReport`](crate::report::RunReport).
 //! - `Comparisons`: each strategy against the baseline on the same paths,
 //!   then the recommended strategy against the baseline and against the
 //!   runner-up on every metric.
 //! - `Tornado`: the inputs that move the difference between the recommended
-//!   strategy and the runner-up, and the break-even of the most important one.
+//!   strategy and the runner-up, a tornado chart of the ones that move it
+//!   most, and the break-even of the most important one.
 //! - `Timing`: expected revenue by week of escalation, and on impasse.
-//! - `Assumptions`: every input of the scenario with its note or source.
+//! - `Assumptions`: every input of the scenario: a fixed value as a number,
+//!   a distribution as written with its mean, P5, P95, min, mode and max as
+//!   numbers; its unit and its note or source.
 //! - `Distribution`: the 1st to 99th percentiles of each strategy's revenue.
 //!
 //! Every table has a bold header row and an autofilter; each sheet freezes
 //! its header row and first column (the Summary only its first column, the
 //! strategy names, since its table sits below the findings).
 //!
-//! Money is in dollars (`$#,##0`), probabilities as `0.0%`, uplifts as
-//! `0.00%` and counts as `#,##0`. A number that no path qualified for (NaN)
-//! is an empty cell. A sheet whose analysis was not run holds one line
+//! Every number is a numeric cell with an explicit number format (never
+//! Excel's `General`, which would show 16 digits); no number is stored as
+//! text. Money cells hold dollars, the exact values of the report, so
+//! formulas built on them work in dollars; their format [`MONEY_FORMAT`]
+//! shows them in $M with two decimals like the report's tables (`$230.48M`),
+//! and headers say `($)`, the unit of the value in the cell. Probabilities
+//! and shares are `0.0%`, yearly uplifts and weekly rates `0.00%`, counts
+//! `#,##0`, weeks whole numbers. Inputs of the scenario are shown in their
+//! unit, told by their field name. A number that no path qualified for
+//! (NaN) is an empty cell. A sheet whose analysis was not run holds one line
 //! saying why.
+//!
+//! The charts are native Excel charts whose series reference the cells of
+//! the tables (never literal values), with titles and axis titles in plain
+//! words, so they can be restyled and follow the cells. The revenue axes'
+//! bounds are set from the data when written (Excel's own would start at
+//! zero and flatten the strategies together); "Auto" in Excel resets them.
 
-use rust_xlsxwriter::{DocProperties, Format, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    Chart, ChartAxisCrossing, ChartAxisLabelPosition, ChartDataLabel, ChartDataLabelPosition,
+    ChartFormat, ChartLegendPosition, ChartMarker, ChartMarkerType, ChartType, DocProperties,
+    Format, FormatBorder, Workbook, Worksheet,
+};
 
 use crate::analysis::board::BoardData;
 use crate::analysis::compare::{CompareReport, MetricComparison, Stop};
 use crate::analysis::threshold::{Finding, Point, ThresholdReport};
 use crate::analysis::timing::{Move, TimingReport, WeekPoint};
 use crate::analysis::tornado::{Bar, InputKind, TornadoReport};
+use crate::report::board_charts::TORNADO_BARS;
 use crate::report::{ComparisonReport, StrategyReport};
+use crate::scenario::Dist;
 
-/// Excel number format of money, in whole dollars.
-pub const DOLLARS_FORMAT: &str = "$#,##0";
-/// Excel number format of probabilities.
+/// Excel number format of money. The cell holds dollars; the two commas
+/// scale the display by a million, so 230,480,000 shows as `$230.48M`
+/// (the report's $M with two decimals) and −690,000 as `-$0.69M`.
+pub const MONEY_FORMAT: &str = "$#,##0.00,,\"M\"";
+/// Excel number format of probabilities and shares.
 pub const PERCENT_FORMAT: &str = "0.0%";
-/// Excel number format of rate uplifts.
+/// Excel number format of yearly rate uplifts and other small rates (the
+/// discount rate, weekly switch rates): two decimals of a percent, as the
+/// report shows uplifts (`2.13%`).
 pub const UPLIFT_FORMAT: &str = "0.00%";
 /// Excel number format of counts (paths, patient-weeks, patients).
 pub const COUNT_FORMAT: &str = "#,##0";
-/// Excel number format of week numbers and durations in weeks.
-pub const WEEKS_FORMAT: &str = "0.0";
+/// Excel number format of week numbers and durations in weeks: whole weeks.
+pub const WEEKS_FORMAT: &str = "0";
+/// Excel number format of whole numbers without separators (seeds, ranks).
+pub const INTEGER_FORMAT: &str = "0";
+/// Excel number format of inputs without a unit (exponents, factors, shape
+/// parameters): at least one and at most four decimals.
+pub const NUMBER_FORMAT: &str = "#,##0.0###";
+/// Number format of the money axes of the charts ($M).
+const MONEY_AXIS_FORMAT: &str = "$#,##0.0,,\"M\"";
+
+/// Height of a chart, in rows of the default height.
+const CHART_ROWS: u32 = 16;
+/// Pixels in a row of the default height.
+const ROW_PIXELS: u32 = 20;
+/// Width of a chart, in pixels.
+const CHART_WIDTH: u32 = 560;
 
 /// The sheet names, in workbook order.
 pub const SHEETS: [&str; 6] = [
@@ -84,15 +127,20 @@ pub fn workbook(data: &BoardData) -> anyhow::Result<Vec<u8>> {
 /// How a number is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Style {
-    Dollars,
+    /// Dollars shown in $M ([`MONEY_FORMAT`]).
+    Money,
+    /// Probabilities and shares, `0.0%`.
     Percent,
+    /// Yearly uplifts and small rates, `0.00%`.
     Uplift,
+    /// Counts with thousands separators.
     Count,
+    /// Week numbers and durations, whole weeks.
     Weeks,
-    /// Whole numbers without separators (seeds, weeks, ranks).
+    /// Whole numbers without separators (seeds, ranks).
     Integer,
-    /// Excel's `General`: inputs of any unit.
-    General,
+    /// Numbers without a unit, up to four decimals.
+    Number,
 }
 
 /// What goes in a cell.
@@ -109,7 +157,7 @@ enum Value {
 }
 
 fn dollars(x: f64) -> Value {
-    Value::Num(x, Style::Dollars)
+    Value::Num(x, Style::Money)
 }
 
 fn percent(x: f64) -> Value {
@@ -128,6 +176,11 @@ fn flag(b: bool) -> Value {
     Value::Flag(Some(b))
 }
 
+/// An empty cell.
+fn empty() -> Value {
+    Value::Flag(None)
+}
+
 /// A `u64` as a number when Excel holds it exactly, as text otherwise.
 fn whole(n: u64, style: Style) -> Value {
     if n < (1u64 << 53) {
@@ -137,26 +190,85 @@ fn whole(n: u64, style: Style) -> Value {
     }
 }
 
-/// The style of a [`MetricComparison`] from its unit.
+/// The style of a [`MetricComparison`] from its unit (counts, as
+/// `impasse compare` shows them, unless money or a probability).
 fn unit_style(unit: &str) -> Style {
     match unit {
-        "$" => Style::Dollars,
+        "$" => Style::Money,
         "probability" => Style::Percent,
-        "patient-weeks" | "patients" => Style::Count,
-        _ => Style::General,
+        _ => Style::Count,
+    }
+}
+
+/// How an input of the scenario (a dotted path such as `payer.stall_prob`
+/// or `item.denials.annual_value`) is shown, and its unit in words, told by
+/// its field name as the scenario file documents it. A field this does not
+/// know is shown as a plain number ([`NUMBER_FORMAT`]); only the display
+/// depends on it, never the value in the cell.
+fn input_unit(path: &str) -> (Style, &'static str) {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let one_of = |names: &[&str]| names.contains(&field);
+    if field.ends_with("revenue") || field.ends_with("cost") || field == "annual_value" {
+        (Style::Money, "dollars")
+    } else if field == "weeks" || field.ends_with("_weeks") {
+        (Style::Weeks, "weeks")
+    } else if field.ends_with("patients") {
+        (Style::Count, "patients")
+    } else if field.ends_with("switch_rate") {
+        (Style::Uplift, "share per week")
+    } else if field == "discount_rate" {
+        (Style::Uplift, "yearly rate")
+    } else if field.contains("reservation")
+        || one_of(&[
+            "opening_offer",
+            "status_quo_escalator",
+            "called_bluff_cut",
+            "goodwill_gain",
+            "opening_ask",
+            "walk_away",
+            "min_gap",
+        ])
+    {
+        (Style::Uplift, "yearly uplift")
+    } else if field.starts_with("p_")
+        || field.ends_with("_prob")
+        || field.ends_with("share")
+        || field.ends_with("credibility")
+        || field.ends_with("credibility_gain")
+        || one_of(&[
+            "contribution_margin",
+            "alignment",
+            "bargaining_weight",
+            "premature_penalty",
+            "volume_retention",
+            "backlash_memory",
+        ])
+    {
+        (Style::Percent, "share or probability")
+    } else {
+        (Style::Number, "number")
+    }
+}
+
+/// An input as written, in two cells: a fixed value as a number in the
+/// input's unit (first), a distribution as its text (second).
+fn as_written(path: &str, written: &str) -> (Value, Value) {
+    match Dist::parse(written) {
+        Ok(Dist::Fixed(x)) => (Value::Num(x, input_unit(path).0), empty()),
+        _ => (empty(), text(written)),
     }
 }
 
 struct Formats {
     title: Format,
     header: Format,
-    dollars: Format,
+    money: Format,
     percent: Format,
     uplift: Format,
     count: Format,
     weeks: Format,
     integer: Format,
-    general: Format,
+    number: Format,
 }
 
 impl Formats {
@@ -166,25 +278,25 @@ impl Formats {
             header: Format::new()
                 .set_bold()
                 .set_border_bottom(FormatBorder::Thin),
-            dollars: Format::new().set_num_format(DOLLARS_FORMAT),
+            money: Format::new().set_num_format(MONEY_FORMAT),
             percent: Format::new().set_num_format(PERCENT_FORMAT),
             uplift: Format::new().set_num_format(UPLIFT_FORMAT),
             count: Format::new().set_num_format(COUNT_FORMAT),
             weeks: Format::new().set_num_format(WEEKS_FORMAT),
-            integer: Format::new().set_num_format("0"),
-            general: Format::new(),
+            integer: Format::new().set_num_format(INTEGER_FORMAT),
+            number: Format::new().set_num_format(NUMBER_FORMAT),
         }
     }
 
     fn of(&self, style: Style) -> &Format {
         match style {
-            Style::Dollars => &self.dollars,
+            Style::Money => &self.money,
             Style::Percent => &self.percent,
             Style::Uplift => &self.uplift,
             Style::Count => &self.count,
             Style::Weeks => &self.weeks,
             Style::Integer => &self.integer,
-            Style::General => &self.general,
+            Style::Number => &self.number,
         }
     }
 }
@@ -200,16 +312,18 @@ fn number_width(x: f64, style: Style) -> usize {
             v.log10().floor() as usize + 1
         }
     };
+    let grouped = |v: f64| {
+        let d = digits(v);
+        d + (d - 1) / 3
+    };
     match style {
-        Style::Dollars | Style::Count => {
-            let d = digits(x);
-            sign + d + (d - 1) / 3 + usize::from(style == Style::Dollars)
-        }
+        // `$` and `M` around the millions with two decimals.
+        Style::Money => sign + grouped(x / 1e6) + 5,
+        Style::Count => sign + grouped(x),
         Style::Percent => sign + digits(x * 100.0) + 3,
         Style::Uplift => sign + digits(x * 100.0) + 4,
-        Style::Weeks => sign + digits(x) + 2,
-        Style::Integer => sign + digits(x),
-        Style::General => format!("{x}").len().min(11),
+        Style::Weeks | Style::Integer => sign + digits(x),
+        Style::Number => sign + grouped(x) + 5,
     }
 }
 
@@ -226,22 +340,42 @@ fn col<'a, T>(header: impl Into<String>, value: impl Fn(&T) -> Value + 'a) -> Co
     }
 }
 
+/// The index of the column headed `header`.
+fn index_of<T>(columns: &[Column<'_, T>], header: &str) -> anyhow::Result<u16> {
+    let i = columns
+        .iter()
+        .position(|c| c.header == header)
+        .ok_or_else(|| anyhow::anyhow!("no column {header:?}"))?;
+    Ok(u16::try_from(i)?)
+}
+
 /// A worksheet being written: tracks the width each column needs.
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
+    /// The sheet's name, for the charts' cell ranges.
+    name: &'static str,
     formats: &'a Formats,
     widths: Vec<usize>,
 }
 
 impl<'a> Sheet<'a> {
-    fn new(wb: &'a mut Workbook, name: &str, formats: &'a Formats) -> anyhow::Result<Self> {
+    fn new(wb: &'a mut Workbook, name: &'static str, formats: &'a Formats) -> anyhow::Result<Self> {
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
         Ok(Sheet {
             ws,
+            name,
             formats,
             widths: Vec::new(),
         })
+    }
+
+    /// Insert `chart` with its top left corner `x_offset` pixels right of the
+    /// top left of cell (`row`, `col`).
+    fn chart(&mut self, row: u32, col: u16, x_offset: u32, chart: &Chart) -> anyhow::Result<()> {
+        self.ws
+            .insert_chart_with_offset(row, col, chart, x_offset, 0)?;
+        Ok(())
     }
 
     fn need(&mut self, col: u16, width: usize) {
@@ -486,7 +620,7 @@ fn summary(sheet: &mut Sheet<'_>, data: &BoardData) -> anyhow::Result<()> {
             (
                 "Units",
                 Value::Long(format!(
-                    "Net present revenue and margin from this payer over {} weeks after expiry, in dollars; quantiles within {} relative error.",
+                    "Net present revenue and margin from this payer over {} weeks after expiry. Money cells hold dollars and show them in $M ($230.48M = 230,480,000 dollars); quantiles within {} relative error.",
                     run.horizon_weeks, run.quantile_relative_error
                 )),
             ),
@@ -496,6 +630,7 @@ fn summary(sheet: &mut Sheet<'_>, data: &BoardData) -> anyhow::Result<()> {
     row += 1;
     sheet.title(row, "Key findings")?;
     row += 1;
+    let charts_row = row;
     let mut findings = vec![
         ("Recommended strategy", text(&data.recommended)),
         ("Baseline", text(&data.baseline)),
@@ -514,10 +649,8 @@ fn summary(sheet: &mut Sheet<'_>, data: &BoardData) -> anyhow::Result<()> {
             ("P(earns more than baseline)", percent(c.p_better)),
             ("P(earns less than baseline)", percent(c.p_worse)),
         ]),
-        None => findings.push((
-            "Gain over baseline",
-            Value::Long("none: the recommended strategy is the baseline".into()),
-        )),
+        // Short text: the charts sit to the right of the findings.
+        None => findings.push(("Gain over baseline", text("none (it is the baseline)"))),
     }
     match (&data.runner_up, &data.versus_runner_up) {
         (Some(r), Some(v)) => {
@@ -554,19 +687,49 @@ fn summary(sheet: &mut Sheet<'_>, data: &BoardData) -> anyhow::Result<()> {
     }
     row = sheet.pairs(row, findings)?;
 
-    row += 1;
+    // The table starts below the findings and below the charts beside them.
+    row = (row + 1).max(charts_row + CHART_ROWS + 1);
     sheet.title(
         row,
         "Strategies, best first (by mean net present revenue); empty cell: no path qualified",
     )?;
     let header_row = row + 1;
     let columns = strategy_columns(data);
-    let last = sheet.table(header_row, &columns, &ranked(data))?;
+    let strategies = ranked(data);
+    let last = sheet.table(header_row, &columns, &strategies)?;
     // Only the first column (labels, strategy names) is frozen: freezing the
     // ~30 rows above the table's header would leave a laptop screen no room
     // to scroll, and the table is short enough to show with its header.
     sheet.ws.set_freeze_panes(0, 1)?;
-    sheet.filter(header_row, last, columns.len())
+    sheet.filter(header_row, last, columns.len())?;
+
+    if !strategies.is_empty() {
+        let cells = StrategyCells {
+            sheet: sheet.name,
+            first: header_row + 1,
+            last,
+            name: index_of(&columns, "Strategy")?,
+            mean: index_of(&columns, "Revenue mean ($)")?,
+            p5: index_of(&columns, "Revenue P5 ($)")?,
+            p95: index_of(&columns, "Revenue P95 ($)")?,
+            cvar5: index_of(&columns, "Revenue CVaR5 ($)")?,
+        };
+        let (lo, hi) = extremes(
+            strategies
+                .iter()
+                .flat_map(|s| [s.revenue.p5, s.revenue.p95]),
+        );
+        sheet.chart(charts_row, 2, 16, &strategy_chart(&cells, lo, hi))?;
+        let (x_lo, x_hi) = extremes(strategies.iter().map(|s| s.revenue.cvar5));
+        let (y_lo, y_hi) = extremes(strategies.iter().map(|s| s.revenue.mean));
+        sheet.chart(
+            charts_row,
+            2,
+            32 + CHART_WIDTH,
+            &risk_return_chart(&cells, (x_lo, x_hi), (y_lo, y_hi)),
+        )?;
+    }
+    Ok(())
 }
 
 fn comparison_columns<'a>() -> Vec<Column<'a, ComparisonReport>> {
@@ -740,13 +903,17 @@ fn tornado(sheet: &mut Sheet<'_>, data: &BoardData) -> anyhow::Result<()> {
         sheet.note(2, "Only one strategy: no break-even (threshold) search.")?;
         return Ok(());
     };
-    let row = tornado_bars(sheet, t)?;
-    threshold_section(sheet, row + 1, t, data.threshold.as_ref())
+    let (row, chart) = tornado_bars(sheet, t)?;
+    let row = threshold_section(sheet, row + 1, t, data.threshold.as_ref())?;
+    if let Some(chart) = chart {
+        sheet.chart(row + 1, 0, 0, &chart)?;
+    }
+    Ok(())
 }
 
-/// The tornado; returns the next free row.
-fn tornado_bars(sheet: &mut Sheet<'_>, t: &TornadoReport) -> anyhow::Result<u32> {
-    let what = if t.is_diff() {
+/// What a tornado measures, in words.
+fn tornado_what(t: &TornadoReport) -> String {
+    if t.is_diff() {
         format!(
             "{} difference {}",
             t.metric.name(),
@@ -754,7 +921,13 @@ fn tornado_bars(sheet: &mut Sheet<'_>, t: &TornadoReport) -> anyhow::Result<u32>
         )
     } else {
         format!("{} of {}", t.metric.name(), t.strategies.join(", "))
-    };
+    }
+}
+
+/// The tornado; returns the next free row and its chart, if any input moves
+/// the metric.
+fn tornado_bars(sheet: &mut Sheet<'_>, t: &TornadoReport) -> anyhow::Result<(u32, Option<Chart>)> {
+    let what = tornado_what(t);
     sheet.title(
         0,
         &format!(
@@ -763,7 +936,7 @@ fn tornado_bars(sheet: &mut Sheet<'_>, t: &TornadoReport) -> anyhow::Result<u32>
         ),
     )?;
     let style = if t.metric.is_money() {
-        Style::Dollars
+        Style::Money
     } else {
         Style::Count
     };
@@ -784,12 +957,21 @@ fn tornado_bars(sheet: &mut Sheet<'_>, t: &TornadoReport) -> anyhow::Result<u32>
             InputKind::Fixed => "fixed",
         })
     };
+    let input = |b: &Bar, x: f64| Value::Num(x, input_unit(&b.input).0);
+    let base = t.base;
+    let low_header = format!("Change from base at low{unit}");
+    let high_header = format!("Change from base at high{unit}");
     let columns: Vec<Column<'_, Bar>> = vec![
         col("Input", |b: &Bar| text(&b.input)),
         col("Kind", kind),
-        col("As written", |b: &Bar| text(&b.as_written)),
-        col("Low", |b: &Bar| Value::Num(b.low, Style::General)),
-        col("High", |b: &Bar| Value::Num(b.high, Style::General)),
+        col("Fixed value", |b: &Bar| {
+            as_written(&b.input, &b.as_written).0
+        }),
+        col("Distribution", |b: &Bar| {
+            as_written(&b.input, &b.as_written).1
+        }),
+        col("Low", move |b: &Bar| input(b, b.low)),
+        col("High", move |b: &Bar| input(b, b.high)),
         col("Low clamped", |b: &Bar| flag(b.low_clamped)),
         col("High clamped", |b: &Bar| flag(b.high_clamped)),
         col(format!("Metric at low{unit}"), move |b: &Bar| {
@@ -803,6 +985,13 @@ fn tornado_bars(sheet: &mut Sheet<'_>, t: &TornadoReport) -> anyhow::Result<u32>
         }),
         col(format!("At high mcse{unit}"), move |b: &Bar| {
             Value::Num(b.metric_high_mcse, style)
+        }),
+        // What the chart draws: each end's bar from the base.
+        col(low_header.clone(), move |b: &Bar| {
+            Value::Num(b.metric_low - base, style)
+        }),
+        col(high_header.clone(), move |b: &Bar| {
+            Value::Num(b.metric_high - base, style)
         }),
         col(format!("Swing{unit}"), move |b: &Bar| {
             Value::Num(b.swing, style)
@@ -824,16 +1013,39 @@ fn tornado_bars(sheet: &mut Sheet<'_>, t: &TornadoReport) -> anyhow::Result<u32>
         )?;
         row += 1;
     }
-    Ok(row)
+
+    // The chart: the bars are sorted by swing, largest first; it shows the
+    // first ones that move the metric at all, as the report's tornado does.
+    let shown = t
+        .bars
+        .iter()
+        .take(TORNADO_BARS)
+        .take_while(|b| b.swing > 0.0)
+        .count();
+    let chart = match u32::try_from(shown)? {
+        0 => None,
+        n => Some(tornado_chart(&TornadoCells {
+            sheet: sheet.name,
+            first: header_row + 1,
+            last: header_row + n,
+            input: index_of(&columns, "Input")?,
+            low: index_of(&columns, &low_header)?,
+            high: index_of(&columns, &high_header)?,
+            what,
+            money: t.metric.is_money(),
+        })),
+    };
+    Ok((row, chart))
 }
 
-/// The break-even search below the tornado, or why there is none.
+/// The break-even search below the tornado, or why there is none; returns
+/// the next free row.
 fn threshold_section(
     sheet: &mut Sheet<'_>,
     row: u32,
     t: &TornadoReport,
     threshold: Option<&ThresholdReport>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<u32> {
     let Some(th) = threshold else {
         sheet.note(
             row,
@@ -842,7 +1054,7 @@ fn threshold_section(
                 t.strategies.join(" − ")
             ),
         )?;
-        return Ok(());
+        return Ok(row + 1);
     };
     sheet.title(
         row,
@@ -856,7 +1068,8 @@ fn threshold_section(
         Finding::NoCrossing => "no crossing in the range",
         Finding::NoDifference => "no difference at either end",
     };
-    let general = |x: f64| Value::Num(x, Style::General);
+    let style = input_unit(&th.param).0;
+    let input = |x: f64| Value::Num(x, style);
     let (lo, hi) = th.interval.map_or((f64::NAN, f64::NAN), |i| i);
     let a_better_above = th.a_better_above.map(|above| {
         format!(
@@ -865,18 +1078,23 @@ fn threshold_section(
             if above { "above" } else { "below" }
         )
     });
+    let (fixed, distribution) = as_written(&th.param, &th.as_written);
+    let written = match fixed {
+        Value::Num(..) => fixed,
+        _ => distribution,
+    };
     let next = sheet.pairs(
         row + 1,
         vec![
             ("Input", text(&th.param)),
-            ("As written", text(&th.as_written)),
-            ("Range searched, low", general(th.range.0)),
-            ("Range searched, high", general(th.range.1)),
+            ("As written", written),
+            ("Range searched, low", input(th.range.0)),
+            ("Range searched, high", input(th.range.1)),
             ("Range from", Value::Long(th.range_source.clone())),
             ("Finding", Value::Long(finding.into())),
-            ("Break-even value", general(th.crossing.unwrap_or(f64::NAN))),
-            ("Break-even 95 % low", general(lo)),
-            ("Break-even 95 % high", general(hi)),
+            ("Break-even value", input(th.crossing.unwrap_or(f64::NAN))),
+            ("Break-even 95 % low", input(lo)),
+            ("Break-even 95 % high", input(hi)),
             (
                 "Interval open at low end",
                 Value::Flag(th.interval.map(|_| th.interval_open_low)),
@@ -897,7 +1115,7 @@ fn threshold_section(
         ],
     )?;
     let columns: Vec<Column<'_, Point>> = vec![
-        col("Input value", |p: &Point| Value::Num(p.x, Style::General)),
+        col("Input value", move |p: &Point| input(p.x)),
         col(
             format!("Revenue diff {} − {} ($)", th.a, th.b),
             |p: &Point| dollars(p.diff_mean),
@@ -908,8 +1126,8 @@ fn threshold_section(
     ];
     sheet.title(next + 1, "Evaluations, by value of the input")?;
     let items: Vec<&Point> = th.evaluations.iter().collect();
-    sheet.table(next + 2, &columns, &items)?;
-    Ok(())
+    let last = sheet.table(next + 2, &columns, &items)?;
+    Ok(last + 1)
 }
 
 fn timing(sheet: &mut Sheet<'_>, data: &BoardData) -> anyhow::Result<()> {
@@ -1002,11 +1220,51 @@ fn timing_report(sheet: &mut Sheet<'_>, t: &TimingReport) -> anyhow::Result<()> 
 
 fn assumptions(sheet: &mut Sheet<'_>, data: &BoardData) -> anyhow::Result<()> {
     use crate::analysis::board::Assumption;
+    let style = |a: &Assumption| input_unit(&a.input).0;
+    // The distribution of an uncertain input (none for a fixed one).
+    let dist = |a: &Assumption| {
+        Dist::parse(&a.value)
+            .ok()
+            .filter(|_| a.uncertain)
+            .filter(|d| !d.is_fixed())
+    };
+    // A number of an uncertain input's distribution; empty when fixed.
+    let of_dist = move |a: &Assumption, f: &dyn Fn(&Dist) -> f64| {
+        dist(a).map_or(empty(), |d| Value::Num(f(&d), style(a)))
+    };
     let columns: Vec<Column<'_, Assumption>> = vec![
         col("Input", |a: &Assumption| text(&a.input)),
-        col("Value as written", |a: &Assumption| text(&a.value)),
+        col("Unit", |a: &Assumption| text(input_unit(&a.input).1)),
         col("Uncertain", |a: &Assumption| flag(a.uncertain)),
-        col("Mean", |a: &Assumption| Value::Num(a.mean, Style::General)),
+        col("Fixed value", move |a: &Assumption| {
+            if a.uncertain {
+                empty()
+            } else {
+                Value::Num(a.mean, style(a))
+            }
+        }),
+        col("Distribution", |a: &Assumption| {
+            if Dist::parse(&a.value).is_ok_and(|d| matches!(d, Dist::Fixed(_))) {
+                empty()
+            } else {
+                text(&a.value)
+            }
+        }),
+        col("Mean", move |a: &Assumption| Value::Num(a.mean, style(a))),
+        col("P5", move |a: &Assumption| {
+            of_dist(a, &|d| d.quantile(0.05))
+        }),
+        col("P95", move |a: &Assumption| {
+            of_dist(a, &|d| d.quantile(0.95))
+        }),
+        col("Min", move |a: &Assumption| of_dist(a, &|d| d.support().0)),
+        col("Mode", move |a: &Assumption| {
+            of_dist(a, &|d| match *d {
+                Dist::Triangular { mode, .. } | Dist::Pert { mode, .. } => mode,
+                _ => f64::NAN,
+            })
+        }),
+        col("Max", move |a: &Assumption| of_dist(a, &|d| d.support().1)),
         col("Note / source", |a: &Assumption| {
             Value::Long(a.note.clone())
         }),
@@ -1042,4 +1300,221 @@ fn distribution(sheet: &mut Sheet<'_>, data: &BoardData) -> anyhow::Result<()> {
     }
     let last = u32::try_from(rows)?;
     sheet.freeze_and_filter(0, last, headers.len())
+}
+
+/// The smallest and largest finite values (NaN, NaN when there are none).
+fn extremes(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values
+        .filter(|x| x.is_finite())
+        .fold((f64::NAN, f64::NAN), |(lo, hi), x| (x.min(lo), x.max(hi)))
+}
+
+/// Round bounds around `[lo, hi]` and a major unit of about a fifth of the
+/// range (1, 2, 2.5 or 5 times a power of ten); `None` when the range is
+/// empty or not finite, so that Excel chooses. Excel's own value axis starts
+/// at zero unless the values are within a sixth of each other, which would
+/// flatten the strategies' revenues (hundreds of $M apart by a few) into one
+/// line.
+fn nice_bounds(lo: f64, hi: f64) -> Option<(f64, f64, f64)> {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return None;
+    }
+    let raw = (hi - lo) / 5.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    Some(((lo / step).floor() * step, (hi / step).ceil() * step, step))
+}
+
+/// A chart of the default size of this workbook, in plain words.
+fn sized(mut chart: Chart, title: &str) -> Chart {
+    chart.title().set_name(title);
+    chart
+        .set_width(CHART_WIDTH)
+        .set_height(CHART_ROWS * ROW_PIXELS);
+    chart
+}
+
+/// Where the Summary's strategy table holds what its charts draw: rows
+/// `first..=last` (best first), and the columns of the names and numbers.
+struct StrategyCells {
+    sheet: &'static str,
+    first: u32,
+    last: u32,
+    name: u16,
+    mean: u16,
+    p5: u16,
+    p95: u16,
+    cvar5: u16,
+}
+
+impl StrategyCells {
+    /// One column of the table, from the first strategy to the last.
+    fn column(&self, col: u16) -> (&'static str, u32, u16, u32, u16) {
+        (self.sheet, self.first, col, self.last, col)
+    }
+}
+
+/// Expected revenue by strategy with its P5–P95 range: a line chart with
+/// markers only (P5, mean, P95 in each strategy's column) and high-low lines
+/// joining P5 to P95, the range plot of the report's strategy comparison.
+/// `lo` and `hi` are the smallest P5 and the largest P95, for the axis.
+fn strategy_chart(cells: &StrategyCells, lo: f64, hi: f64) -> Chart {
+    let mut chart = sized(
+        Chart::new(ChartType::Line),
+        "Expected revenue by strategy, with the range of 90 % of outcomes",
+    );
+    let series = [
+        (
+            "P5: 1 world in 20 earns less",
+            cells.p5,
+            ChartMarkerType::LongDash,
+            9,
+        ),
+        ("Expected (mean)", cells.mean, ChartMarkerType::Diamond, 9),
+        (
+            "P95: 1 world in 20 earns more",
+            cells.p95,
+            ChartMarkerType::LongDash,
+            9,
+        ),
+    ];
+    for (name, col, marker, size) in series {
+        chart
+            .add_series()
+            .set_name(name)
+            .set_categories(cells.column(cells.name))
+            .set_values(cells.column(col))
+            .set_format(ChartFormat::new().set_no_line())
+            .set_marker(ChartMarker::new().set_type(marker).set_size(size));
+    }
+    chart.set_high_low_lines(true);
+    chart.x_axis().set_name("Strategy, best first");
+    let y = chart.y_axis();
+    y.set_name("Net present revenue over the horizon, $M")
+        .set_num_format(MONEY_AXIS_FORMAT);
+    if let Some((min, max, step)) = nice_bounds(lo, hi) {
+        y.set_min(min).set_max(max).set_major_unit(step);
+    }
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    chart
+}
+
+/// Risk against return: one point per strategy, its downside (CVaR5, the
+/// average of the worst 5 % of outcomes) across, its expected revenue up,
+/// labelled with its name. `x` and `y` are the ranges of the two.
+fn risk_return_chart(cells: &StrategyCells, x: (f64, f64), y: (f64, f64)) -> Chart {
+    let mut chart = sized(
+        Chart::new(ChartType::Scatter),
+        "Risk and return: expected revenue against the downside",
+    );
+    for row in cells.first..=cells.last {
+        chart
+            .add_series()
+            .set_name((cells.sheet, row, cells.name))
+            .set_categories((cells.sheet, row, cells.cvar5))
+            .set_values((cells.sheet, row, cells.mean))
+            .set_marker(
+                ChartMarker::new()
+                    .set_type(ChartMarkerType::Circle)
+                    .set_size(8),
+            )
+            // The label is the strategy's name, from its cell (a series
+            // name label would show the value too).
+            .set_custom_data_labels(&[ChartDataLabel::new()
+                .set_value((cells.sheet, row, cells.name))
+                .set_position(ChartDataLabelPosition::Right)
+                .to_custom()]);
+    }
+    let axis = chart.x_axis();
+    axis.set_name("Downside: average of the worst 5 % of outcomes (CVaR5), $M")
+        .set_num_format(MONEY_AXIS_FORMAT);
+    if let Some((min, max, step)) = nice_bounds(x.0, x.1) {
+        axis.set_min(min).set_max(max).set_major_unit(step);
+    }
+    let axis = chart.y_axis();
+    axis.set_name("Expected net present revenue, $M")
+        .set_num_format(MONEY_AXIS_FORMAT);
+    if let Some((min, max, step)) = nice_bounds(y.0, y.1) {
+        axis.set_min(min).set_max(max).set_major_unit(step);
+    }
+    // Each point carries its strategy's name.
+    chart.legend().set_hidden();
+    chart
+}
+
+/// Where the Tornado sheet holds what its chart draws: rows `first..=last`
+/// (largest swing first), the inputs' names and each end's change from the
+/// base.
+struct TornadoCells {
+    sheet: &'static str,
+    first: u32,
+    last: u32,
+    input: u16,
+    low: u16,
+    high: u16,
+    /// What the tornado measures, in words.
+    what: String,
+    /// Whether that is money (else patient-weeks).
+    money: bool,
+}
+
+/// The tornado: a horizontal bar per input, largest swing on top, with the
+/// change of the metric from its base value when the input is pinned at
+/// its low end and at its high end (the two bars overlap, so each input
+/// shows one bar to each side of the base, or two on the same side).
+fn tornado_chart(cells: &TornadoCells) -> Chart {
+    let n = cells.last + 1 - cells.first;
+    let mut chart = sized(
+        Chart::new(ChartType::Bar),
+        &format!(
+            "What moves the {} most: the top {n} input{}",
+            cells.what,
+            if n == 1 { "" } else { "s" }
+        ),
+    );
+    chart.set_height((CHART_ROWS + 4) * ROW_PIXELS);
+    for (name, col) in [
+        ("Input at its low value", cells.low),
+        ("Input at its high value", cells.high),
+    ] {
+        chart
+            .add_series()
+            .set_name(name)
+            .set_categories((
+                cells.sheet,
+                cells.first,
+                cells.input,
+                cells.last,
+                cells.input,
+            ))
+            .set_values((cells.sheet, cells.first, col, cells.last, col))
+            .set_overlap(100)
+            .set_gap(40);
+    }
+    // A bar chart's y axis holds the categories: the first row on top, the
+    // value axis still at the bottom, the names left of the bars.
+    chart
+        .y_axis()
+        .set_name("Input")
+        .set_reverse()
+        .set_crossing(ChartAxisCrossing::Max)
+        .set_label_position(ChartAxisLabelPosition::Low);
+    let unit = if cells.money { "$M" } else { "patient-weeks" };
+    chart
+        .x_axis()
+        .set_name(&format!(
+            "Change in the {} from its base value, {unit}",
+            cells.what
+        ))
+        .set_num_format(if cells.money {
+            MONEY_AXIS_FORMAT
+        } else {
+            COUNT_FORMAT
+        });
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    chart
 }
