@@ -601,3 +601,67 @@ fn the_report_renders_prints_and_screenshots_in_headless_chromium() {
         "{pages} pages: page breaks between sections are missing"
     );
 }
+
+/// A dotted input path (`payer.notice.credibility`) in board text: a dot
+/// between two letters. Numbers (`1.5`, `$0.27M`) do not count.
+fn dotted_path(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    (1..chars.len().saturating_sub(1))
+        .find(|&i| {
+            chars[i] == '.'
+                && (chars[i - 1].is_ascii_lowercase() || chars[i - 1] == '_')
+                && (chars[i + 1].is_ascii_lowercase() || chars[i + 1] == '_')
+        })
+        .map(|i| {
+            chars[i.saturating_sub(30)..(i + 30).min(chars.len())]
+                .iter()
+                .collect()
+        })
+}
+
+#[test]
+fn page_one_is_the_decision_brief_and_prints_on_one_page() {
+    let (data, _, page) = report();
+    let brief = between(page, "<section id=\"brief\"", "</section>");
+    assert!(brief.contains("Decision brief"));
+    assert!(
+        brief.contains(&escape(&data.recommended)),
+        "the brief does not name {}",
+        data.recommended
+    );
+    assert!(brief.contains("<dt>Patients</dt>"), "{brief}");
+    assert!(brief.contains("What the board approves"));
+    assert!(brief.contains("What would change the decision"));
+    assert_eq!(dotted_path(brief), None, "a dotted input path in the brief");
+    // The brief comes before the executive summary, which starts page 2.
+    let at = |s: &str| page.find(s).unwrap();
+    assert!(at("<section id=\"brief\"") < at("<section id=\"summary\""));
+    assert!(page.contains("<section id=\"summary\" class=\"page\""));
+
+    // The title and the brief alone, printed with the report's own styles,
+    // fill exactly one page: so page 1 of the report is the whole brief.
+    let cut_from = at("<section id=\"summary\"");
+    let cut_to = at("<footer>");
+    let first_page = format!("{}{}", &page[..cut_from], &page[cut_to..]);
+    let dir = out_dir().join("brief");
+    std::fs::create_dir_all(&dir).unwrap();
+    let html_path = dir.join("page1.html");
+    std::fs::write(&html_path, first_page).unwrap();
+    let pdf = dir.join("page1.pdf");
+    let _ = std::fs::remove_file(&pdf);
+    run_chromium(&[
+        format!("--print-to-pdf={}", pdf.display()),
+        "--no-pdf-header-footer".into(),
+        file_url(&html_path),
+    ]);
+    let bytes = std::fs::read(&pdf).expect("page 1 was printed");
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert_eq!(pages, 1, "the title and the brief take {pages} pages");
+}
+
+#[test]
+fn the_dotted_path_detector_finds_paths_and_ignores_numbers() {
+    assert!(dotted_path("if payer.notice.credibility is below").is_some());
+    assert!(dotted_path("worth $0.27M, 1.5 % a year. Then").is_none());
+}

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::engine::{Simulation, baseline_pairs};
+use crate::engine::{Simulation, all_pairs};
 use crate::model::play_observed;
 use crate::model::trace::Timeline;
 use crate::report::RunReport;
@@ -42,8 +42,9 @@ impl BoardBudget {
     pub fn planned_paths(&self, scenario: &Scenario) -> u64 {
         let n = self.analysis_paths;
         let tornado_runs = scenario.inputs().len() as u64 * 2 + 1;
-        self.run.paths
-            + self.run.paths
+        // The main run, then the recommendation against the baseline and
+        // against the runner-up on the same paths.
+        3 * self.run.paths
             + n * (tornado_runs
                 + super::threshold::planned_runs() as u64
                 + super::timing::planned_runs() as u64)
@@ -99,10 +100,16 @@ pub struct BoardData {
     pub command: String,
     /// The main run: every strategy, and each against the baseline.
     pub run: RunReport,
-    /// Strategy names ranked by expected revenue, best first.
+    /// Strategy names ranked by the decision objective's value, best first.
     pub ranking: Vec<String>,
-    /// The recommended strategy: the highest expected revenue.
+    /// The recommended strategy: the best within the board's limits by the
+    /// decision objective (`run.recommendation` says whether it is clear).
     pub recommended: String,
+    /// The recommended strategy as written in the scenario (what the board
+    /// approves).
+    pub plan: crate::scenario::Strategy,
+    /// Legal notice period, weeks before expiry.
+    pub notice_weeks: u32,
     /// The baseline (usually "wait").
     pub baseline: String,
     /// The second-best strategy, if there is more than one.
@@ -136,15 +143,35 @@ pub fn gather(
     progress: Progress<'_>,
 ) -> Result<BoardData, AnalysisError> {
     let sim = Simulation::new(scenario);
-    let pairs = baseline_pairs(scenario);
+    let pairs = all_pairs(scenario);
     let summary = sim.run(&budget.run.config(0, budget.run.paths), &pairs, progress)?;
     let run = RunReport::new(scenario, budget.run.seed, &summary);
-    let order = run.ranking();
+    let mut order: Vec<usize> = (0..scenario.strategies.len()).collect();
+    let value = |i: usize| summary.strategies[i].score.value();
+    order.sort_by(|&a, &b| value(b).total_cmp(&value(a)));
     let name = |i: usize| scenario.strategies[i].name.clone();
     let ranking: Vec<String> = order.iter().map(|&i| name(i)).collect();
-    let recommended = ranking[0].clone();
+    // The rule's choice; with every strategy outside the limits, the best by
+    // value is still shown (the recommendation says none qualifies).
+    let recommended = run
+        .recommendation
+        .strategy
+        .clone()
+        .unwrap_or_else(|| ranking[0].clone());
     let baseline = name(scenario.baseline_index());
-    let runner_up = ranking.get(1).cloned();
+    let runner_up = run
+        .recommendation
+        .runner_up
+        .clone()
+        .or_else(|| ranking.iter().find(|n| **n != recommended).cloned());
+    let metric = match scenario.decision.objective {
+        crate::scenario::Objective::Margin => Metric::Margin,
+        crate::scenario::Objective::Revenue => Metric::Revenue,
+    };
+    let order: Vec<usize> =
+        std::iter::once(scenario.strategy_index(&recommended).unwrap_or(order[0]))
+            .chain(order.iter().copied().filter(|&i| name(i) != recommended))
+            .collect();
 
     let versus_baseline = if recommended != baseline {
         Some(compare(
@@ -159,12 +186,13 @@ pub fn gather(
         None
     };
     let analysis = budget.analysis();
+    // On the main run's paths, so its figures agree with the run's.
     let versus_runner_up = match &runner_up {
         Some(r) => Some(compare(
             scenario,
             &recommended,
             r,
-            &analysis,
+            &budget.run,
             None,
             progress,
         )?),
@@ -174,10 +202,7 @@ pub fn gather(
     let tornado = match &runner_up {
         Some(r) => Some(tornado(
             scenario,
-            &TornadoOptions::new(
-                Target::Diff(recommended.clone(), r.clone()),
-                Metric::Revenue,
-            ),
+            &TornadoOptions::new(Target::Diff(recommended.clone(), r.clone()), metric),
             &analysis,
             progress,
         )?),
@@ -192,7 +217,7 @@ pub fn gather(
                     a: recommended.clone(),
                     b: r.clone(),
                     range: None,
-                    metric: super::tornado::Metric::Revenue,
+                    metric,
                 },
                 &analysis,
                 progress,
@@ -254,6 +279,13 @@ pub fn gather(
         command: command.to_string(),
         run,
         ranking,
+        plan: scenario
+            .strategies
+            .iter()
+            .find(|s| s.name == recommended)
+            .cloned()
+            .unwrap_or_else(|| scenario.strategies[0].clone()),
+        notice_weeks: scenario.contract.notice_weeks,
         recommended,
         baseline,
         runner_up,

@@ -67,6 +67,18 @@ nav.contents { margin: 1.2rem 0 0; font-size: 0.88rem; color: var(--muted); }
 nav.contents a { color: var(--accent); text-decoration: none; margin-right: 1.1rem; white-space: nowrap; }
 nav.contents a:hover { text-decoration: underline; }
 #summary h2 { margin-top: 3rem; }
+.brief .question { font-size: 1.02rem; color: var(--soft); margin: 0 0 0.6rem; }
+.brief .answer { font-size: 1.6rem; font-weight: 750; line-height: 1.2; margin: 0 0 1rem; padding: 0.8rem 1.1rem; border-left: 7px solid var(--accent); background: var(--accent-tint); border-radius: 6px; }
+.brief .answer.unclear { border-left-color: #b7791f; background: #fdf6e7; }
+.brief-lines { display: grid; grid-template-columns: 1fr; gap: 0.45rem; margin: 0 0 1rem; }
+.brief-lines div { display: grid; grid-template-columns: 11rem 1fr; gap: 0.8rem; }
+.brief-lines dt { font-weight: 700; font-size: 0.86rem; }
+.brief-lines dd { margin: 0; font-size: 0.9rem; }
+.brief-lists { display: grid; grid-template-columns: 1fr 1fr; gap: 1.2rem; }
+.brief-lists h3 { font-size: 0.95rem; margin: 0 0 0.3rem; }
+.brief-lists ul { margin: 0; padding-left: 1.1rem; font-size: 0.86rem; }
+.brief-lists li { margin-bottom: 0.25rem; }
+.brief-note { font-size: 0.76rem; color: var(--muted); margin-top: 0.8rem; }
 .recommendation { margin: 0 0 2.4rem; padding: 1.6rem 1.9rem 1.5rem; border: 1px solid #bcd3e3; border-left: 7px solid var(--accent); border-radius: 6px; background: var(--accent-tint); }
 .recommendation .label { margin: 0 0 0.2rem; font-size: 0.78rem; font-weight: 700; letter-spacing: 0.14em; text-transform: uppercase; color: var(--accent); }
 .recommendation .name { margin: 0 0 0.7rem; font-size: 1.9rem; font-weight: 750; letter-spacing: -0.01em; line-height: 1.15; }
@@ -140,6 +152,22 @@ footer { margin-top: 4rem; padding-top: 1rem; border-top: 1px solid var(--rule);
   th, td { padding: 0.3rem 0.4rem; }
   .wide { overflow: visible; }
   a { color: inherit; text-decoration: none; }
+  /* Page 1: the title and the decision brief, on one page. */
+  h1 { font-size: 1.7rem; margin: 0.1rem 0 0.3rem; }
+  .lede { font-size: 0.95rem; margin-bottom: 0.5rem; }
+  .meta { padding: 0.35rem 0; gap: 0.3rem 1.6rem; }
+  .meta dt { font-size: 0.62rem; }
+  .meta dd { font-size: 0.85rem; }
+  #brief h2 { margin: 0.9rem 0 0.5rem; font-size: 1.3rem; }
+  .brief .question { font-size: 0.9rem; margin-bottom: 0.4rem; }
+  .brief .answer { font-size: 1.3rem; padding: 0.5rem 0.8rem; margin-bottom: 0.6rem; }
+  .brief-lines { gap: 0.3rem; margin-bottom: 0.6rem; }
+  .brief-lines div { grid-template-columns: 9rem 1fr; }
+  .brief-lines dt, .brief-lines dd { font-size: 0.82rem; }
+  .brief-lists ul { font-size: 0.8rem; }
+  .brief-lists li { margin-bottom: 0.15rem; }
+  .brief-note { margin-top: 0.4rem; font-size: 0.7rem; }
+  #brief { break-inside: avoid; }
 }
 "#;
 
@@ -249,6 +277,7 @@ pub fn html(data: &BoardData, charts: &[Chart]) -> String {
         s = escape(&data.scenario),
     );
     title_block(&mut out, data);
+    brief_section(&mut out, &super::brief::brief(data));
     summary_section(&mut out, data, &findings);
     charts_section(&mut out, data, charts);
     strategies_section(&mut out, data);
@@ -305,8 +334,40 @@ fn title_block(out: &mut String, data: &BoardData) {
     );
 }
 
+/// Page 1: the decision brief.
+fn brief_section(out: &mut String, b: &super::brief::Brief) {
+    out.push_str("<section id=\"brief\" class=\"brief\" aria-labelledby=\"brief-h\">\n<h2 id=\"brief-h\">Decision brief</h2>\n");
+    let _ = writeln!(out, "<p class=\"question\">{}</p>", escape(&b.question));
+    let _ = writeln!(
+        out,
+        "<p class=\"answer {}\">{}</p>",
+        if b.clear { "clear" } else { "unclear" },
+        escape(&b.answer)
+    );
+    out.push_str("<dl class=\"brief-lines\">\n");
+    for l in &b.lines {
+        let _ = writeln!(
+            out,
+            "<div><dt>{}</dt><dd>{}</dd></div>",
+            escape(&l.label),
+            escape(&l.text)
+        );
+    }
+    out.push_str(
+        "</dl>\n<div class=\"brief-lists\">\n<div><h3>What would change the decision</h3>\n<ul>\n",
+    );
+    for t in &b.triggers {
+        let _ = writeln!(out, "<li>{}</li>", escape(t));
+    }
+    out.push_str("</ul></div>\n<div><h3>What the board approves</h3>\n<ul>\n");
+    for a in &b.approvals {
+        let _ = writeln!(out, "<li>{}</li>", escape(a));
+    }
+    out.push_str("</ul></div>\n</div>\n<p class=\"brief-note\">Ranges on this page are the spread of outcomes across simulated worlds, not the precision of the estimates (see Methodology).</p>\n</section>\n");
+}
+
 fn summary_section(out: &mut String, data: &BoardData, findings: &[Finding]) {
-    out.push_str("<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Executive summary</h2>\n");
+    out.push_str("<section id=\"summary\" class=\"page\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Executive summary</h2>\n");
     let rec = strategy(data, &data.recommended);
     out.push_str("<div class=\"recommendation\" role=\"note\" aria-label=\"Recommendation\">\n<p class=\"label\">Recommendation</p>\n");
     let _ = writeln!(out, "<p class=\"name\">{}</p>", escape(&data.recommended));

@@ -7,6 +7,7 @@
 //! turns it into the bytes of the chosen [`Format`].
 
 pub mod board_charts;
+pub mod brief;
 pub mod charts;
 pub mod csv;
 pub mod html;
@@ -227,6 +228,14 @@ pub struct StrategyReport {
     pub impasse_week_histogram: Vec<WeekCount>,
     /// Each renewal counted, in order.
     pub renewals: Vec<RenewalReport>,
+    /// The decision value (`[decision]`): the certainty equivalent of the
+    /// score, or its mean when risk neutral, dollars.
+    pub decision_value: f64,
+    /// Patients without in-network access during out-of-network weeks, over
+    /// paths that went out of network at some renewal.
+    pub patients_affected_if_oon: Mean,
+    /// Weeks out of network over all renewals, over paths that went.
+    pub oon_weeks_if_oon_any_renewal: Mean,
 }
 
 impl StrategyReport {
@@ -273,6 +282,9 @@ impl StrategyReport {
                 .enumerate()
                 .map(|(i, r)| RenewalReport::new(i + 1, r))
                 .collect(),
+            decision_value: s.score.value(),
+            patients_affected_if_oon: plain_mean(&s.patients_affected_if_oon),
+            oon_weeks_if_oon_any_renewal: plain_mean(&s.oon_weeks_if_oon_any),
         }
     }
 }
