@@ -11,7 +11,7 @@
 
 use crate::analysis::board::BoardData;
 use crate::analysis::compare::CompareReport;
-use crate::analysis::threshold::{Finding as Crossing, ThresholdReport};
+use crate::analysis::threshold::{Finding as Crossing, ThresholdReport, Tie};
 use crate::analysis::tornado::{Bar, InputKind, TornadoReport};
 use crate::report::StrategyReport;
 use crate::scenario::Dist;
@@ -251,17 +251,38 @@ fn recommendation(data: &BoardData) -> Finding {
     let rec = quoted(&data.recommended);
     let n = data.run.strategies.len();
     let s = strategy(data, &data.recommended);
-    let mean = s.map_or(f64::NAN, |s| s.revenue.mean);
+    let decision = &data.run.decision;
+    let what = match decision.objective {
+        crate::scenario::Objective::Margin => "contribution margin",
+        crate::scenario::Objective::Revenue => "revenue",
+    };
+    let valued = if decision.risk_tolerance.is_finite() {
+        format!("risk-adjusted {what}")
+    } else {
+        format!("expected {what}")
+    };
+    let value = |s: &StrategyReport| s.decision_value;
+    let rule = &data.run.recommendation;
     let headline = if n == 1 {
         format!(
-            "{rec} is the only strategy in the scenario: expected net present revenue {}.",
-            money(mean)
+            "{rec} is the only strategy in the scenario: {valued} {}.",
+            money(s.map_or(f64::NAN, value))
+        )
+    } else if rule.clear {
+        format!(
+            "Recommended: {rec}, the best {valued} of the {n} strategies ({}).",
+            money(s.map_or(f64::NAN, value))
         )
     } else {
-        format!(
-            "Recommended: {rec}, the highest expected revenue of the {n} strategies ({}).",
-            money(mean)
-        )
+        match &rule.runner_up {
+            Some(r) => format!(
+                "No clear winner of the {n} strategies: {rec} ({}) or {} ({}).",
+                money(s.map_or(f64::NAN, value)),
+                quoted(r),
+                money(strategy(data, r).map_or(f64::NAN, value))
+            ),
+            None => format!("No strategy of the {n} meets the board's limits."),
+        }
     };
     let mut detail = String::new();
     if let Some(d) = s.map(|s| s.description.trim()).filter(|d| !d.is_empty()) {
@@ -271,17 +292,19 @@ fn recommendation(data: &BoardData) -> Finding {
         }
         detail.push(' ');
     }
+    detail += &rule.reason;
+    detail.push(' ');
     detail += &format!(
-        "Expected revenue is the net present revenue from this payer's members over the {} weeks after expiry, averaged over {} simulated worlds",
+        "Values are net present {what} from this payer over the {} weeks after expiry, over {} simulated worlds",
         data.run.horizon_weeks,
         count(data.run.paths as f64)
     );
     let others: Vec<String> = data
         .ranking
         .iter()
-        .skip(1)
+        .filter(|name| **name != data.recommended)
         .filter_map(|name| strategy(data, name))
-        .map(|s| format!("{} {}", quoted(&s.name), money(s.revenue.mean)))
+        .map(|s| format!("{} {}", quoted(&s.name), money(value(s))))
         .collect();
     if others.is_empty() {
         detail.push('.');
@@ -736,6 +759,13 @@ fn break_even(data: &BoardData, t: &ThresholdReport) -> Finding {
                     detail += &format!("As written: {}.", t.as_written);
                 }
             }
+            if !t.ties.is_empty() {
+                detail += &format!(
+                    " {a} and {b} tie {}: the same {} in every world, so neither earns more there.",
+                    tie_places(t, &t.ties),
+                    t.metric
+                );
+            }
             detail += &format!(" Range searched: {range}.");
             Finding {
                 topic: Topic::BreakEven,
@@ -746,11 +776,54 @@ fn break_even(data: &BoardData, t: &ThresholdReport) -> Finding {
         (Crossing::NoDifference, _) => Finding {
             topic: Topic::BreakEven,
             headline: format!(
-                "No break-even: {a} and {b} earn the same whatever the value of {}.",
+                "No break-even: {a} and {b} tie at both ends of the range of {}, earning the same in every world.",
                 t.param
             ),
-            detail: format!("{label} was searched from {range}."),
+            detail: format!(
+                "{label} was searched from {range}; at both ends the two give the same {} on every simulated world, to rounding.",
+                t.metric
+            ),
         },
+        _ if !t.ties.is_empty() => {
+            // A tie inside the range that the two change sides across, or a
+            // tie at an end of it.
+            let inside = t
+                .ties
+                .iter()
+                .find(|x| x.low > t.range.0 && x.high < t.range.1);
+            let headline = match (t.a_better_above, inside) {
+                (Some(above), Some(tie)) => {
+                    let (above_name, below_name) = if above { (&a, &b) } else { (&b, &a) };
+                    format!(
+                        "No break-even: {below_name} earns more when {} is below {} and {above_name} when it is above {}; in between they tie, earning the same in every world.",
+                        t.param,
+                        value(tie.low),
+                        value(tie.high)
+                    )
+                }
+                _ => {
+                    let elsewhere = t
+                        .better_throughout
+                        .as_deref()
+                        .map_or_else(String::new, |w| {
+                            format!("; elsewhere {} earns more", quoted(w))
+                        });
+                    format!(
+                        "No break-even: {a} and {b} tie {}, earning the same in every world{elsewhere}.",
+                        tie_places(t, &t.ties)
+                    )
+                }
+            };
+            Finding {
+                topic: Topic::BreakEven,
+                headline,
+                detail: format!(
+                    "{label} is the input that moves the choice most. Over the range searched, {range}, the difference {a} minus {b} is {} at the low end and {} at the high end; where they tie it is rounding noise, not a crossing.",
+                    money(t.at_low.diff_mean),
+                    money(t.at_high.diff_mean)
+                ),
+            }
+        }
         _ => {
             let better = t
                 .better_throughout
@@ -772,6 +845,28 @@ fn break_even(data: &BoardData, t: &ThresholdReport) -> Finding {
             }
         }
     }
+}
+
+/// Where a threshold search found the two strategies tying, in words: "for X
+/// up to 0.01", "for X from 0.01 up", "for X from 0.01 to 0.02", "at X = 0",
+/// joined by "and".
+fn tie_places(t: &ThresholdReport, ties: &[Tie]) -> String {
+    let (lo, hi) = t.range;
+    let p = &t.param;
+    ties.iter()
+        .map(|x| {
+            if x.high - x.low <= 1e-4 * (hi - lo) {
+                format!("at {p} = {}", value(x.low))
+            } else if x.low == lo {
+                format!("for {p} up to {}", value(x.high))
+            } else if x.high == hi {
+                format!("for {p} from {} up", value(x.low))
+            } else {
+                format!("for {p} from {} to {}", value(x.low), value(x.high))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 fn runner_up(data: &BoardData, r: &str, c: &CompareReport) -> Finding {
@@ -852,19 +947,32 @@ fn timing(data: &BoardData) -> Option<Finding> {
             quoted(&data.recommended)
         );
     }
+    let weeks_words = |weeks: &[String]| {
+        format!(
+            "week{} {}",
+            if weeks.len() > 1 { "s" } else { "" },
+            weeks.join(", ")
+        )
+    };
+    // Weeks that tie with the best (the same revenue in every world) are
+    // named apart from those only statistically as good.
+    let tied: Vec<String> = t.tied_weeks.iter().map(|w| value(f64::from(*w))).collect();
     let twins: Vec<String> = t
         .indistinguishable_weeks
         .iter()
+        .filter(|w| !t.tied_weeks.contains(w))
         .map(|w| value(f64::from(*w)))
         .collect();
-    if twins.is_empty() {
-        detail += "No other week tried comes statistically close. ";
-    } else {
+    if !tied.is_empty() {
         detail += &format!(
-            "Statistically as good: week{} {}. ",
-            if twins.len() > 1 { "s" } else { "" },
-            twins.join(", ")
+            "Identical results, the same revenue in every world (a tie): {}. ",
+            weeks_words(&tied)
         );
+    }
+    if !twins.is_empty() {
+        detail += &format!("Statistically as good: {}. ", weeks_words(&twins));
+    } else if tied.is_empty() {
+        detail += "No other week tried comes statistically close. ";
     }
     let o = &t.on_impasse;
     let dd = money_decimals(o.diff_vs_best_mean);
@@ -875,11 +983,18 @@ fn timing(data: &BoardData) -> Option<Finding> {
     } else {
         ("more", lo, hi)
     };
+    if o.ties_best {
+        detail += "Escalating as soon as staff talks stall instead earns the same in every world (a tie). ";
+    } else {
+        detail += &format!(
+            "Escalating as soon as staff talks stall instead earns {} {word} on average (95% interval {} to {}). ",
+            money_with(o.diff_vs_best_mean.abs(), dd),
+            money_with(a, dd),
+            money_with(b, dd),
+        );
+    }
     detail += &format!(
-        "Escalating as soon as staff talks stall instead earns {} {word} on average (95% interval {} to {}). Weeks {} to {} were tried, every {} week{}, on the same {} worlds.",
-        money_with(o.diff_vs_best_mean.abs(), dd),
-        money_with(a, dd),
-        money_with(b, dd),
+        "Weeks {} to {} were tried, every {} week{}, on the same {} worlds.",
         value(f64::from(t.from)),
         value(f64::from(t.weeks.last().map_or(t.to, |w| w.week))),
         t.step,
@@ -974,16 +1089,17 @@ mod tests {
         assert_eq!(f[0].topic, Topic::Recommendation);
         assert!(f[0].headline.contains(&data.recommended), "{:?}", f[0]);
         let s = strategy(data, &data.recommended).unwrap();
-        assert!(f[0].headline.contains(&money(s.revenue.mean)));
-        assert!(
-            f[0].headline
-                .contains(&format!("of the {} strategies", data.run.strategies.len()))
-        );
-        // Every other strategy is listed with its mean, in rank order.
+        assert!(f[0].headline.contains(&money(s.decision_value)));
+        assert!(f[0].headline.contains(&format!(
+            "of the {} strategies",
+            data.run.strategies.len()
+        )));
+        assert!(f[0].detail.contains(&data.run.recommendation.reason));
+        // Every other strategy is listed with its value, in rank order.
         let mut at = 0;
-        for name in &data.ranking[1..] {
+        for name in data.ranking.iter().filter(|n| **n != data.recommended) {
             let s = strategy(data, name).unwrap();
-            let needle = format!("{} {}", quoted(name), money(s.revenue.mean));
+            let needle = format!("{} {}", quoted(name), money(s.decision_value));
             let pos = f[0].detail[at..]
                 .find(&needle)
                 .unwrap_or_else(|| panic!("{needle} after {at} in {}", f[0].detail));
