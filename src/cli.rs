@@ -15,7 +15,7 @@ use impasse::analysis::sweep::{self, Axis};
 use impasse::analysis::threshold::{self, ThresholdOptions};
 use impasse::analysis::timing::{self, TimingOptions};
 use impasse::analysis::tornado::{self, Metric, Target, TornadoOptions};
-use impasse::engine::{Simulation, all_pairs};
+use impasse::engine::{Simulation, baseline_pairs, other_pairs};
 use impasse::report::{Format, Output, RunReport, render, write_atomic};
 use impasse::report::{board_charts, html, xlsx};
 use impasse::scenario::{DEFAULT_SCENARIO_TOML, Override, Scenario};
@@ -396,9 +396,10 @@ pub fn simulate(scenario: &Scenario, sim: &SimArgs) -> Result<RunReport> {
     let budget = budget(sim)?;
     let simulation = Simulation::new(scenario);
     let summary = with_progress(budget.paths, sim.quiet, |progress| {
-        simulation.run(
+        simulation.run_tracking(
             &budget.config(0, budget.paths),
-            &all_pairs(scenario),
+            &baseline_pairs(scenario),
+            &other_pairs(scenario),
             progress,
         )
     })?;

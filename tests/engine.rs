@@ -87,7 +87,7 @@ fn a_path_depends_only_on_seed_and_index() {
     // The engine's fast path (payer powers shared across strategies with the
     // same calendar) gives exactly what playing each strategy alone gives.
     for index in 1230..1260 {
-        let alone = sim.run_range(5, index..index + 1, &[]);
+        let alone = sim.run_range(5, index..index + 1, &[], &[]);
         let outcomes = sim.path_outcomes(5, index);
         for (summary, outcome) in alone.strategies.iter().zip(&outcomes) {
             assert_eq!(summary.revenue.mean(), outcome.revenue);

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::engine::{Simulation, all_pairs};
+use crate::engine::{Simulation, baseline_pairs, other_pairs};
 use crate::model::play_observed;
 use crate::model::trace::Timeline;
 use crate::report::RunReport;
@@ -143,8 +143,12 @@ pub fn gather(
     progress: Progress<'_>,
 ) -> Result<BoardData, AnalysisError> {
     let sim = Simulation::new(scenario);
-    let pairs = all_pairs(scenario);
-    let summary = sim.run(&budget.run.config(0, budget.run.paths), &pairs, progress)?;
+    let summary = sim.run_tracking(
+        &budget.run.config(0, budget.run.paths),
+        &baseline_pairs(scenario),
+        &other_pairs(scenario),
+        progress,
+    )?;
     let run = RunReport::new(scenario, budget.run.seed, &summary);
     let mut order: Vec<usize> = (0..scenario.strategies.len()).collect();
     let value = |i: usize| summary.strategies[i].score.value();

@@ -132,15 +132,22 @@ impl<'a> Simulation<'a> {
             .unwrap_or(-1)
     }
 
-    /// An empty summary shaped for this scenario.
-    pub fn empty_summary(&self, pairs: &[(usize, usize)]) -> RunSummary {
-        RunSummary::new(
+    /// An empty summary shaped for this scenario, tracking `pairs` in full
+    /// and `lean` pairs lean (the decision score in full, revenue and margin
+    /// means only: pairs that serve the recommendation).
+    pub fn empty_summary(&self, pairs: &[(usize, usize)], lean: &[(usize, usize)]) -> RunSummary {
+        let all: Vec<(usize, usize)> = pairs.iter().chain(lean).copied().collect();
+        let mut s = RunSummary::new(
             self.plans.len(),
             self.earliest_week(),
             self.terms.renewals,
-            pairs,
+            &all,
             summary::Scoring::from(&self.scenario.decision),
-        )
+        );
+        for p in &mut s.pairs[pairs.len()..] {
+            p.lean = true;
+        }
+        s
     }
 
     /// Summarise paths `range` (a sub-range of one chunk or more), serially.
@@ -149,8 +156,9 @@ impl<'a> Simulation<'a> {
         seed: u64,
         range: std::ops::Range<u64>,
         pairs: &[(usize, usize)],
+        lean: &[(usize, usize)],
     ) -> RunSummary {
-        let mut summary = self.empty_summary(pairs);
+        let mut summary = self.empty_summary(pairs, lean);
         let mut world = World::default();
         let mut outcomes = vec![Outcome::default(); self.plans.len()];
         // The payer's t_k^e per calendar, shared by the strategies that meet
@@ -181,6 +189,18 @@ impl<'a> Simulation<'a> {
         pairs: &[(usize, usize)],
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<RunSummary, EngineError> {
+        self.run_tracking(config, pairs, &[], progress)
+    }
+
+    /// [`Simulation::run`], also tracking `lean` pairs (after `pairs` in the
+    /// summary): the decision score in full, revenue and margin means only.
+    pub fn run_tracking(
+        &self,
+        config: &RunConfig,
+        pairs: &[(usize, usize)],
+        lean: &[(usize, usize)],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<RunSummary, EngineError> {
         if config.paths == 0 {
             return Err(EngineError::NoPaths);
         }
@@ -200,7 +220,7 @@ impl<'a> Simulation<'a> {
         let last_chunk = (end - 1) / CHUNK;
         let batch = (pool.current_num_threads() as u64 * 4).max(8);
         Ok(pool.install(|| {
-            let mut total = self.empty_summary(pairs);
+            let mut total = self.empty_summary(pairs, lean);
             let mut chunk = first_chunk;
             while chunk <= last_chunk {
                 let upto = (chunk + batch).min(last_chunk + 1);
@@ -209,7 +229,7 @@ impl<'a> Simulation<'a> {
                     .map(|c| {
                         let lo = (c * CHUNK).max(start);
                         let hi = ((c + 1) * CHUNK).min(end);
-                        let part = self.run_range(config.seed, lo..hi, pairs);
+                        let part = self.run_range(config.seed, lo..hi, pairs, lean);
                         progress(hi - lo);
                         part
                     })
@@ -225,11 +245,19 @@ impl<'a> Simulation<'a> {
 }
 
 /// Every pair of strategies: first `(strategy, baseline)` for each strategy
-/// other than the baseline, then every other pair `(i, j)`, `i < j`.
+/// other than the baseline, then every other pair `(i, j)`, `i < j` (see
+/// [`other_pairs`]).
 pub fn all_pairs(scenario: &Scenario) -> Vec<(usize, usize)> {
+    let mut pairs = baseline_pairs(scenario);
+    pairs.extend(other_pairs(scenario));
+    pairs
+}
+
+/// Every pair `(i, j)`, `i < j`, that does not involve the baseline.
+pub fn other_pairs(scenario: &Scenario) -> Vec<(usize, usize)> {
     let b = scenario.baseline_index();
     let n = scenario.strategies.len();
-    let mut pairs = baseline_pairs(scenario);
+    let mut pairs = Vec::new();
     for i in 0..n {
         for j in i + 1..n {
             if i != b && j != b {

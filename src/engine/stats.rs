@@ -305,6 +305,7 @@ pub struct QuantileSketch {
     pos: Store,
     neg: Store,
     zero: u64,
+    zero_threshold: f64,
     count: u64,
     min: f64,
     max: f64,
@@ -330,6 +331,23 @@ impl QuantileSketch {
     ///
     /// Panics if `alpha` is not strictly between 0 and 1.
     pub fn new(alpha: f64) -> Self {
+        Self::with_zero_threshold(alpha, Self::ZERO_THRESHOLD)
+    }
+
+    /// An empty sketch with relative accuracy `alpha` that counts values
+    /// with absolute value below `zero_threshold` as zeros (for paired
+    /// differences in dollars, where cents are noise: fewer buckets, so the
+    /// sketch stays in cache).
+    ///
+    /// # Panics
+    ///
+    /// Panics if `alpha` is not strictly between 0 and 1 or the threshold is
+    /// negative.
+    pub fn with_zero_threshold(alpha: f64, zero_threshold: f64) -> Self {
+        assert!(
+            zero_threshold >= 0.0,
+            "QuantileSketch zero threshold must be at least 0, got {zero_threshold}"
+        );
         assert!(
             alpha > 0.0 && alpha < 1.0,
             "QuantileSketch alpha must be in (0, 1), got {alpha}"
@@ -344,6 +362,7 @@ impl QuantileSketch {
             pos: Store::default(),
             neg: Store::default(),
             zero: 0,
+            zero_threshold,
             count: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
@@ -373,7 +392,7 @@ impl QuantileSketch {
             return;
         }
         let a = x.abs();
-        if a < Self::ZERO_THRESHOLD {
+        if a < self.zero_threshold {
             self.zero += 1;
         } else {
             let k = self.key(a);
@@ -401,6 +420,10 @@ impl QuantileSketch {
             "cannot merge QuantileSketch with alpha {} into one with alpha {}",
             other.alpha,
             self.alpha
+        );
+        assert!(
+            self.zero_threshold == other.zero_threshold,
+            "cannot merge QuantileSketches with different zero thresholds"
         );
         if other.count == 0 {
             return;

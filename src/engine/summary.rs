@@ -53,8 +53,9 @@ impl Scoring {
 }
 
 /// A paired difference in full: its mean and error, its spread (quantiles of
-/// the per-path difference), and how often and by how much A loses.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// the per-path difference, relative error [`DiffSummary::ALPHA`], differences
+/// under a dollar counted as ties), and how often and by how much A loses.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiffSummary {
     /// Mean and Monte Carlo error of the difference.
     pub moments: Moments,
@@ -68,7 +69,24 @@ pub struct DiffSummary {
     pub loss_if_worse: Mean,
 }
 
+impl Default for DiffSummary {
+    fn default() -> Self {
+        DiffSummary {
+            moments: Moments::default(),
+            sketch: QuantileSketch::with_zero_threshold(Self::ALPHA, Self::ZERO),
+            better: Proportion::default(),
+            worse: Proportion::default(),
+            loss_if_worse: Mean::default(),
+        }
+    }
+}
+
 impl DiffSummary {
+    /// Relative error of the quantiles of a difference: 0.5 %.
+    pub const ALPHA: f64 = 5e-3;
+    /// Differences smaller than a dollar are ties in the quantiles.
+    pub const ZERO: f64 = 1.0;
+
     /// Record one path's difference `a - b`.
     #[inline]
     pub fn push(&mut self, d: f64) {
@@ -392,6 +410,10 @@ pub struct PairSummary {
     pub margin_diff: DiffSummary,
     /// Decision-score difference in full.
     pub score_diff: DiffSummary,
+    /// Record only the decision score and the means (a pair tracked for
+    /// the recommendation, not shown as a comparison): no quantiles of the
+    /// revenue and margin differences.
+    pub lean: bool,
 }
 
 impl PairSummary {
@@ -410,9 +432,14 @@ impl PairSummary {
     pub fn push(&mut self, outcomes: &[Outcome], scores: &[f64]) {
         let (x, y) = (&outcomes[self.a], &outcomes[self.b]);
         let d = x.revenue - y.revenue;
+        self.score_diff.push(scores[self.a] - scores[self.b]);
+        if self.lean {
+            self.revenue.push(d);
+            self.margin.push(x.margin - y.margin);
+            return;
+        }
         self.revenue_diff.push(d);
         self.margin_diff.push(x.margin - y.margin);
-        self.score_diff.push(scores[self.a] - scores[self.b]);
         self.revenue.push(d);
         self.regret_a.push((-d).max(0.0));
         self.regret_b.push(d.max(0.0));
