@@ -1090,10 +1090,10 @@ mod tests {
         assert!(f[0].headline.contains(&data.recommended), "{:?}", f[0]);
         let s = strategy(data, &data.recommended).unwrap();
         assert!(f[0].headline.contains(&money(s.decision_value)));
-        assert!(f[0].headline.contains(&format!(
-            "of the {} strategies",
-            data.run.strategies.len()
-        )));
+        assert!(
+            f[0].headline
+                .contains(&format!("of the {} strategies", data.run.strategies.len()))
+        );
         assert!(f[0].detail.contains(&data.run.recommendation.reason));
         // Every other strategy is listed with its value, in rank order.
         let mut at = 0;
