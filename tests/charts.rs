@@ -95,6 +95,8 @@ fn check(svg: &str, labels: &[&str]) -> String {
     }
     let text = all_text(&doc);
     assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+    let crowded = overlaps(svg);
+    assert!(crowded.is_empty(), "texts overlap:\n{}", crowded.join("\n"));
     for l in labels {
         assert!(text.contains(l), "missing label {l:?} in:\n{text}");
     }
@@ -1000,4 +1002,594 @@ fn absurd_weeks_neither_hang_nor_panic() {
             assert!(!t.values.is_empty() && t.values.len() <= 12, "{t:?}");
         }
     }
+}
+
+// ---------------------------------------------------------------- text layout
+
+/// A text element's estimated box, pixels: (x0, y0, x1, y1).
+type TextBox = (f64, f64, f64, f64);
+
+/// The estimated box of every `<text>` of `svg`, with its text: width 0.6 em
+/// a character (a conservative average glyph), from 0.75 em above the
+/// baseline to 0.2 em below, placed by `text-anchor`, turned by a ±90°
+/// `rotate(…)` transform about its anchor point.
+fn text_boxes(svg: &str) -> Vec<(String, TextBox)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| {
+            // The drawn text: direct text children (a <title> child is a tooltip).
+            let s: String = n
+                .children()
+                .filter(|c| c.is_text())
+                .filter_map(|c| c.text())
+                .collect();
+            if s.trim().is_empty() {
+                return None;
+            }
+            let num = |a: &str| n.attribute(a).map_or(0.0, |v| v.parse::<f64>().unwrap());
+            let (x, y, size) = (num("x"), num("y"), num("font-size"));
+            let size = if size > 0.0 { size } else { 16.0 };
+            let w = 0.6 * size * s.chars().count() as f64;
+            let (a, b) = match n.attribute("text-anchor").unwrap_or("start") {
+                "middle" => (-w / 2.0, w / 2.0),
+                "end" => (-w, 0.0),
+                _ => (0.0, w),
+            };
+            let (up, down) = (0.75 * size, 0.2 * size);
+            let angle = n
+                .attribute("transform")
+                .and_then(|t| t.strip_prefix("rotate("))
+                .and_then(|t| t.split([' ', ',', ')']).next())
+                .map_or(0.0, |a| a.parse::<f64>().unwrap());
+            let b = if angle == 0.0 {
+                (x + a, y - up, x + b, y + down)
+            } else if (angle + 90.0).abs() < 1e-9 {
+                // Reading upwards: along the text is −y, "up" is −x.
+                (x - up, y - b, x + down, y - a)
+            } else if (angle - 90.0).abs() < 1e-9 {
+                (x - down, y + a, x + up, y + b)
+            } else {
+                panic!("unexpected rotation {angle}")
+            };
+            Some((s, b))
+        })
+        .collect()
+}
+
+/// The pairs of texts of `svg` whose boxes overlap (by more than half a pixel
+/// each way).
+fn overlaps(svg: &str) -> Vec<String> {
+    let boxes = text_boxes(svg);
+    let mut out = Vec::new();
+    for i in 0..boxes.len() {
+        for j in i + 1..boxes.len() {
+            let (s, a) = &boxes[i];
+            let (t, b) = &boxes[j];
+            let dx = a.2.min(b.2) - a.0.max(b.0);
+            let dy = a.3.min(b.3) - a.1.max(b.1);
+            if dx > 0.5 && dy > 0.5 {
+                out.push(format!("{s:?} {a:?} overlaps {t:?} {b:?}"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_shortened_axis_title_keeps_its_unit() {
+    let t = Tornado {
+        base: 1e6,
+        unit: Unit::Millions,
+        axis_title: format!(
+            "Difference in expected margin, {} − {}, $M",
+            "a-strategy-with-a-very-long-name-indeed-and-then-some-more",
+            "another-strategy-with-an-even-longer-name-than-the-first-one"
+        ),
+        difference: true,
+        bars: vec![bar("payer.reservation", -1e6, 2e6)],
+    };
+    let svg = tornado("", &t);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let axis = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .find(|n| {
+            n.children()
+                .any(|c| c.has_tag_name("title") && c.text() == Some(t.axis_title.as_str()))
+        })
+        .expect("the axis title, shortened, with its full text as a tooltip");
+    let shown: String = axis
+        .children()
+        .filter(|c| c.is_text())
+        .filter_map(|c| c.text())
+        .collect();
+    assert!(shown.ends_with("…, $M"), "{shown}");
+    assert!(
+        shown.starts_with("Difference in expected margin"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_overlap_check_finds_overlaps() {
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg"><text x="10" y="20" font-size="10">flips sign</text><text x="70" y="22" font-size="10" text-anchor="end">+1.35</text><text x="10" y="40" font-size="10">alone</text><text x="300" y="200" font-size="12" text-anchor="middle" transform="rotate(-90 300 200)">a rotated axis title</text><text x="296" y="200" font-size="10">x</text></svg>"#;
+    let found = overlaps(svg);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].contains("flips sign") && found[0].contains("+1.35"));
+    assert!(found[1].contains("rotated") && found[1].contains("\"x\""));
+}
+
+fn shipped_scenarios() -> Vec<(String, Scenario, String)> {
+    let mut out = Vec::new();
+    for name in [
+        "community-hospital",
+        "academic-medical-center",
+        "physician-group",
+        "rural-hospital",
+    ] {
+        let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let s = Scenario::from_toml(&text, &path).unwrap();
+        out.push((name.to_string(), s, text));
+    }
+    out
+}
+
+/// The board data of every shipped scenario, on few paths.
+fn boards() -> &'static Vec<(String, impasse::analysis::board::BoardData)> {
+    static BOARDS: OnceLock<Vec<(String, impasse::analysis::board::BoardData)>> = OnceLock::new();
+    BOARDS.get_or_init(|| {
+        shipped_scenarios()
+            .into_iter()
+            .map(|(name, s, text)| {
+                let data = impasse::analysis::board::gather(
+                    &s,
+                    &text,
+                    "impasse report",
+                    &impasse::analysis::board::BoardBudget {
+                        run: Budget {
+                            paths: 2000,
+                            seed: 3,
+                            threads: Some(2),
+                        },
+                        analysis_paths: 200,
+                    },
+                    &|_| {},
+                )
+                .unwrap();
+                (name, data)
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn no_two_texts_overlap_in_any_board_chart_of_any_shipped_scenario() {
+    let mut bad = Vec::new();
+    for (name, data) in boards() {
+        for c in impasse::report::board_charts::charts(data) {
+            save(&format!("board_{name}_{}", c.id), &c.svg);
+            eprintln!("{name} / {}", c.id);
+            check(&c.svg, &[]);
+            for o in overlaps(&c.svg) {
+                bad.push(format!("{name} / {}: {o}", c.id));
+            }
+            // Nothing is shortened on the shipped scenarios; a shortened
+            // axis title would keep its unit.
+            let doc = roxmltree::Document::parse(&c.svg).unwrap();
+            for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+                if let Some(full) = t.children().find(|n| n.has_tag_name("title")) {
+                    let shown: String = t
+                        .children()
+                        .filter(|n| n.is_text())
+                        .filter_map(|n| n.text())
+                        .collect();
+                    bad.push(format!(
+                        "{name} / {}: {:?} shortened to {shown:?}",
+                        c.id,
+                        full.text().unwrap_or("")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} overlaps:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------- new charts
+
+#[test]
+fn the_palette_gives_ten_strategies_distinct_colours() {
+    use impasse::report::charts::series_style;
+    let colours: Vec<&str> = (0..10).map(|i| series_style(i).color).collect();
+    for i in 0..10 {
+        for j in i + 1..10 {
+            assert_ne!(colours[i], colours[j], "series {i} and {j}");
+            // Distinguishable, not just different strings: far apart in
+            // CIELAB (ΔE*ab), and the styles differ in dash or marker too.
+            let d = delta_e(colours[i], colours[j]);
+            assert!(
+                d > 20.0,
+                "{} and {} are too close: ΔE {d:.1}",
+                colours[i],
+                colours[j]
+            );
+        }
+    }
+    // The revenue CDF chart with ten strategies uses ten colours.
+    let cdfs: Vec<RevenueCdf> = (0..10)
+        .map(|i| RevenueCdf {
+            name: format!("strategy {i}"),
+            points: (1..=99)
+                .map(|p| (1e8 + i as f64 * 1e6 + p as f64 * 1e5, p as f64 / 100.0))
+                .collect(),
+        })
+        .collect();
+    let svg = revenue_distribution("", &cdfs);
+    for c in &colours {
+        assert!(svg.contains(&format!("stroke=\"{c}\"")), "{c} unused");
+    }
+    assert!(overlaps(&svg).is_empty(), "{:#?}", overlaps(&svg));
+}
+
+/// CIE76 colour difference of two `#rrggbb` colours.
+fn delta_e(a: &str, b: &str) -> f64 {
+    fn lab(hex: &str) -> [f64; 3] {
+        let c = |i: usize| {
+            let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let (r, g, b) = (c(1), c(3), c(5));
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        let f = |t: f64| {
+            if t > 0.008856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
+    }
+    let (p, q) = (lab(a), lab(b));
+    ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt()
+}
+
+#[test]
+fn weekly_revenue_discounts_to_the_path_revenue_on_every_shipped_scenario() {
+    use impasse::model::cashflow::weekly_revenue;
+    use impasse::model::play;
+    let mut checked = 0;
+    let mut with_letters = 0;
+    let mut out_of_network = 0;
+    let mut rolled_over = 0;
+    let mut worst: f64 = 0.0;
+    for (name, s, _) in shipped_scenarios() {
+        let sim = Simulation::new(&s);
+        for index in 0..300 {
+            let world = sim.world(17, index);
+            for plan in &sim.plans {
+                let outcome = play(&sim.terms, plan, &world);
+                let cash = weekly_revenue(&sim.terms, plan, &world);
+                let pv = cash.present_value(&world);
+                let rel = (pv - outcome.revenue).abs() / outcome.revenue.abs().max(1.0);
+                assert!(
+                    rel < 1e-6,
+                    "{name} / {} / path {index}: weekly {pv} against {} (relative {rel:e})",
+                    plan.name,
+                    outcome.revenue
+                );
+                assert!(cash.revenue.len() as i64 >= s.horizon_weeks() as i64 - cash.first_week);
+                assert!(cash.revenue.iter().all(|v| v.is_finite()));
+                checked += 1;
+                worst = worst.max(rel);
+                rolled_over += usize::from(outcome.played().iter().any(|r| r.rolled_over));
+                with_letters += usize::from(cash.first_week < 0);
+                out_of_network += usize::from(outcome.played().iter().any(|r| r.out_of_network));
+            }
+        }
+    }
+    // The paths exercise letters before expiry and out-of-network periods.
+    assert!(checked > 5000, "{checked}");
+    assert!(with_letters > 100, "{with_letters}");
+    assert!(out_of_network > 100, "{out_of_network}");
+    assert!(rolled_over > 100, "{rolled_over}");
+    eprintln!(
+        "{checked} paths: worst relative difference {worst:e}; {with_letters} with letters, {out_of_network} out of network, {rolled_over} rolled over"
+    );
+}
+
+/// The built-in scenario's board data (the first of [`boards`]).
+fn builtin_board() -> &'static impasse::analysis::board::BoardData {
+    &boards()[0].1
+}
+
+#[test]
+fn the_new_board_charts_render_with_their_titles() {
+    use impasse::report::board_charts::{CHART_IDS, caption_for, charts};
+    for id in ["risk-return", "gain-distribution", "weekly-cash"] {
+        assert!(CHART_IDS.contains(&id), "{id} is not in CHART_IDS");
+    }
+    for (name, data) in boards() {
+        let all = charts(data);
+        for (id, labels) in [
+            (
+                "risk-return",
+                vec!["efficient frontier", "recommended", "Downside", "$M"],
+            ),
+            (
+                "gain-distribution",
+                vec!["does better", "does worse", "mean", "Share of worlds, %"],
+            ),
+            (
+                "weekly-cash",
+                vec!["median", "25–75 % of worlds", "5–95 % of worlds", "expiry"],
+            ),
+        ] {
+            let c = all
+                .iter()
+                .find(|c| c.id == id)
+                .unwrap_or_else(|| panic!("{name}: no {id} chart"));
+            let doc = roxmltree::Document::parse(&c.svg).unwrap();
+            let root = doc.root_element();
+            let w: f64 = root.attribute("width").unwrap().parse().unwrap();
+            let h: f64 = root.attribute("height").unwrap().parse().unwrap();
+            assert!(w >= 400.0 && h >= 300.0, "{name} / {id}: {w} x {h}");
+            assert!(
+                c.svg.contains(&format!(
+                    "<title>{}</title>",
+                    impasse::report::charts::esc(&c.title)
+                )),
+                "{name} / {id}"
+            );
+            let text = check(&c.svg, &labels);
+            assert!(text.contains(&data.recommended), "{name} / {id}: {text}");
+        }
+        // The caption says in words how often the recommendation does better.
+        let lead = data.lead.as_ref().expect("a runner-up");
+        let cap = caption_for(data, "gain-distribution");
+        assert!(
+            cap.contains(&format!(
+                "{} does better than {}",
+                lead.strategy, lead.runner_up
+            )) && cap.contains("of worlds"),
+            "{cap}"
+        );
+        // The bubble's measure is named.
+        assert!(caption_for(data, "risk-return").contains("chance of going out of network"));
+    }
+}
+
+#[test]
+fn the_lead_quantiles_agree_with_the_recommendation() {
+    let data = builtin_board();
+    let lead = data.lead.as_ref().unwrap();
+    let rec = data.run.recommendation.lead.as_ref().unwrap();
+    assert_eq!(lead.quantiles.len(), 99);
+    assert!(
+        lead.quantiles
+            .windows(2)
+            .all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1)
+    );
+    let at = |q: f64| {
+        lead.quantiles
+            .iter()
+            .find(|p| (p.1 - q).abs() < 1e-9)
+            .unwrap()
+            .0
+    };
+    assert_eq!(at(0.05), rec.p5);
+    assert_eq!(at(0.5), rec.p50);
+    assert_eq!(at(0.95), rec.p95);
+    assert_eq!(lead.p_better, rec.p_better);
+    assert_eq!(lead.p_worse, rec.p_worse);
+    // Risk neutral: the lead in value is the mean per-world difference.
+    if data.run.decision.risk_tolerance.is_infinite() {
+        assert!((lead.mean - rec.value).abs() <= 1e-6 * rec.value.abs().max(1.0));
+    }
+}
+
+#[test]
+fn the_weekly_cash_fan_is_ordered_and_covers_the_horizon() {
+    let data = builtin_board();
+    let f = data.weekly_cash.as_ref().unwrap();
+    assert_eq!(f.strategy, data.recommended);
+    assert_eq!(f.paths, 2000);
+    let n = (data.run.horizon_weeks as i64 - f.first_week) as usize;
+    for s in [&f.p5, &f.p25, &f.p50, &f.p75, &f.p95, &f.mean] {
+        assert_eq!(s.len(), n);
+    }
+    for i in 0..n {
+        assert!(f.p5[i] <= f.p25[i] && f.p25[i] <= f.p50[i]);
+        assert!(f.p50[i] <= f.p75[i] && f.p75[i] <= f.p95[i]);
+    }
+    assert!(f.today > 0.0);
+    if f.p_out_of_network > 0.0 {
+        let (path, series) = f.example.as_ref().unwrap();
+        assert_eq!(series.len(), n);
+        // The example world loses revenue in some week.
+        assert!(
+            series.iter().any(|v| *v < 0.9 * f.today),
+            "world {path} never dips"
+        );
+    }
+}
+
+#[test]
+fn precision_is_never_labelled_as_spread_nor_spread_as_precision() {
+    for (name, data) in boards() {
+        for c in impasse::report::board_charts::charts(data) {
+            let doc = roxmltree::Document::parse(&c.svg).unwrap();
+            for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+                let s: String = t
+                    .children()
+                    .filter(|c| c.is_text())
+                    .filter_map(|c| c.text())
+                    .collect();
+                let spread = ["P5", "5–95", "25–75", "percentile", "of worlds"]
+                    .iter()
+                    .any(|w| s.contains(w));
+                assert!(
+                    !(spread && s.contains("interval")),
+                    "{name} / {}: {s:?} calls a spread an interval",
+                    c.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn new_charts_handle_empty_nan_and_hostile_input() {
+    use impasse::report::charts::{
+        GainDistribution, RiskReturn, RiskReturnPoint, WeeklyCash, efficient_frontier,
+        gain_distribution, risk_return, weekly_cash,
+    };
+    let rr = |points: Vec<RiskReturnPoint>| RiskReturn {
+        points,
+        value_title: "Decision value: expected margin, $M".into(),
+        downside_title: "Downside, $M".into(),
+        patients_label: "patients cut off (expected)".into(),
+    };
+    let point = |name: &str, value: f64, downside: f64, patients: f64| RiskReturnPoint {
+        name: name.into(),
+        value,
+        downside,
+        patients,
+        recommended: false,
+        excluded: false,
+    };
+    check(&risk_return("", &rr(vec![])), &["No data"]);
+    check(
+        &risk_return("", &rr(vec![point("x", f64::NAN, 1.0, 0.0)])),
+        &["No data"],
+    );
+    // Ten strategies crowded together, one hostile, one excluded, one with
+    // no patients: every name shown, none overlapping.
+    let mut pts: Vec<RiskReturnPoint> = (0..10)
+        .map(|i| {
+            point(
+                &format!("strategy number {i}"),
+                2e8 + (i % 3) as f64 * 1e5,
+                1.5e8 + (i % 4) as f64 * 1e5,
+                i as f64 * 10.0,
+            )
+        })
+        .collect();
+    pts[0].name = HOSTILE.into();
+    pts[0].recommended = true;
+    pts[1].excluded = true;
+    pts[2].patients = f64::NAN;
+    let svg = risk_return("", &rr(pts.clone()));
+    save("edge_risk_return_crowded", &svg);
+    let text = check(&svg, &[HOSTILE, "outside the board's limits"]);
+    assert!(overlaps(&svg).is_empty(), "{:#?}", overlaps(&svg));
+    let shown = (1..10)
+        .filter(|i| text.contains(&format!("strategy number {i}")))
+        .count();
+    assert_eq!(shown, 9, "{text}");
+    let front = efficient_frontier(
+        &pts.iter()
+            .map(|p| (p.value, p.downside))
+            .collect::<Vec<_>>(),
+    );
+    assert!(!front.is_empty());
+
+    let gain = |quantiles: Vec<(f64, f64)>, better: f64, worse: f64| GainDistribution {
+        strategy: HOSTILE.into(),
+        runner_up: "wait".into(),
+        quantiles,
+        mean: 1e6,
+        p_better: better,
+        p_worse: worse,
+        what: "margin".into(),
+    };
+    check(
+        &gain_distribution("", &gain(vec![], 0.5, 0.5)),
+        &["No data"],
+    );
+    // Mostly ties: the tie bar is cut and labelled.
+    let ties: Vec<(f64, f64)> = (1..=99)
+        .map(|k| {
+            let q = k as f64 / 100.0;
+            let v = if q < 0.1 {
+                -1e6 * (0.1 - q) * 10.0
+            } else if q < 0.9 {
+                0.0
+            } else {
+                3e6 * (q - 0.9) * 10.0
+            };
+            (v, q)
+        })
+        .collect();
+    let svg = gain_distribution("", &gain(ties, 0.1, 0.1));
+    save("edge_gain_ties", &svg);
+    check(&svg, &[HOSTILE, "same: 80 %", "the same in 80 %"]);
+    assert!(overlaps(&svg).is_empty(), "{:#?}", overlaps(&svg));
+    // All gains, and all equal values.
+    check(
+        &gain_distribution(
+            "",
+            &gain(
+                (1..=99)
+                    .map(|k| (k as f64 * 1e5, k as f64 / 100.0))
+                    .collect(),
+                1.0,
+                0.0,
+            ),
+        ),
+        &["does better than wait in 100 %"],
+    );
+    check(
+        &gain_distribution(
+            "",
+            &gain(
+                (1..=99).map(|k| (0.0, k as f64 / 100.0)).collect(),
+                0.0,
+                0.0,
+            ),
+        ),
+        &["the same in 100 %"],
+    );
+
+    let fan = |n: usize| WeeklyCash {
+        strategy: HOSTILE.into(),
+        paths: 10,
+        first_week: -3,
+        p5: vec![0.5e6; n],
+        p25: vec![0.8e6; n],
+        p50: vec![1e6; n],
+        p75: vec![1.1e6; n],
+        p95: vec![1.2e6; n],
+        today: Some(1e6),
+        expiries: vec![0, 156],
+        p_out_of_network: 0.2,
+        example: Some((
+            "a world that goes out of network (world 3)".into(),
+            vec![0.1e6; n],
+        )),
+    };
+    check(&weekly_cash("", &fan(0)), &["No data"]);
+    let svg = weekly_cash("", &fan(315));
+    check(&svg, &[HOSTILE, "world 3", "expiry", "renewal 2 expiry"]);
+    let mut nan = fan(10);
+    nan.p50[3] = f64::NAN;
+    nan.today = Some(f64::INFINITY);
+    nan.example = None;
+    check(&weekly_cash("", &nan), &[HOSTILE]);
 }

@@ -179,7 +179,10 @@ fn a_change_of_best_strategy_is_found_and_marked() {
     assert_eq!(table.matches(CHANGE_MARKER).count(), 1, "{table}");
     let marked = table.lines().find(|l| l.contains(CHANGE_MARKER)).unwrap();
     assert!(
-        marked.starts_with(&r.points[k].value.to_string()),
+        marked.starts_with(&impasse::scenario::labels::format_value(
+            &r.param,
+            r.points[k].value
+        )),
         "{marked}"
     );
     let (header, rows) = r.csv();
@@ -439,11 +442,14 @@ fn indistinguishable_weeks_are_those_whose_paired_interval_contains_zero() {
     for p in &r.weeks {
         assert!(p.revenue_mean <= best.revenue_mean);
         let (lo, hi) = p.diff_vs_best_ci95;
+        // A tie (the same revenue on every path) is indistinguishable
+        // whatever the interval of its rounding noise says.
         assert_eq!(
             p.indistinguishable,
-            !p.is_best && lo <= 0.0 && hi >= 0.0,
+            !p.is_best && (p.ties_best || (lo <= 0.0 && hi >= 0.0)),
             "{p:?}"
         );
+        assert_eq!(r.tied_weeks.contains(&p.week), p.ties_best);
         assert_eq!(
             r.indistinguishable_weeks.contains(&p.week),
             p.indistinguishable
@@ -569,4 +575,136 @@ fn bad_options_name_the_option() {
         .unwrap();
     let err = timing(&late, &opts("wait", None, None, true), &b, &|_| {}).unwrap_err();
     assert_eq!(option_of(&err), "--notice");
+}
+
+#[test]
+fn weeks_with_identical_results_tie_with_the_best_despite_rounding_noise() {
+    // In the shipped physician-group scenario an escalation of
+    // `notice-and-escalate` from week -52 to week -30 changes nothing: every
+    // path earns the same revenue, up to floating-point noise of about 1e-11
+    // dollars. On these paths the noise is all of one sign in weeks -42 to
+    // -30, so the 95 % interval of their "difference" with the best week
+    // excludes zero; they must still tie with it, not be told apart.
+    let s = Scenario::from_toml(
+        include_str!("../scenarios/physician-group.toml"),
+        "physician-group",
+    )
+    .unwrap();
+    let options = TimingOptions {
+        strategy: "notice-and-escalate".into(),
+        from: Some(-52),
+        to: Some(-28),
+        step: Some(2),
+        notice: false,
+    };
+    let r = timing(&s, &options, &budget(6000, 26), &|_| {}).unwrap();
+    let mean = r
+        .weeks
+        .iter()
+        .find(|p| p.is_best)
+        .map(|p| p.revenue_mean)
+        .unwrap();
+    assert!((-52..=-30).contains(&r.best_week), "{}", r.best_week);
+    let same: Vec<i32> = (-52..=-30)
+        .step_by(2)
+        .filter(|&w| w != r.best_week)
+        .collect();
+    // The premise: identical results to a relative 1e-9, with noise whose
+    // interval leaves out zero for some week (what the old rule got wrong).
+    let noisy = same.iter().any(|&w| {
+        let p = r.weeks.iter().find(|p| p.week == w).unwrap();
+        let (lo, hi) = p.diff_vs_best_ci95;
+        lo > 0.0 || hi < 0.0
+    });
+    assert!(
+        noisy,
+        "no week's noise excludes zero any more: pick another seed {r:#?}"
+    );
+    for p in &r.weeks {
+        if p.week == r.best_week {
+            assert!(p.is_best && !p.ties_best && !p.indistinguishable);
+        } else if same.contains(&p.week) {
+            assert!(p.diff_vs_best_mean.abs() <= 1e-9 * mean, "{p:?}");
+            assert!(p.ties_best && p.indistinguishable, "{p:?}");
+        } else {
+            // Week -28 does change the outcome on some paths.
+            assert_eq!(p.week, -28);
+            assert!(!p.ties_best, "{p:?}");
+        }
+    }
+    assert_eq!(r.tied_weeks, same);
+    for w in &same {
+        assert!(r.indistinguishable_weeks.contains(w), "{w}");
+    }
+
+    // The table marks them `=` and says they tie: identical results.
+    let table = r.table();
+    for w in &same {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(&format!("{w} ")))
+            .unwrap();
+        assert!(line.contains(" = "), "{line}");
+    }
+    assert!(
+        table.contains("tie with it: identical results, the same revenue on every path"),
+        "{table}"
+    );
+    assert!(!table.contains("no other week is statistically indistinguishable"));
+    // CSV and JSON carry the tie.
+    let (header, rows) = r.csv();
+    let col = header.iter().position(|h| h == "ties_best").unwrap();
+    let ind = header
+        .iter()
+        .position(|h| h == "indistinguishable")
+        .unwrap();
+    for row in &rows {
+        let week: Result<i32, _> = row[0].parse();
+        let tied = week.is_ok_and(|w| same.contains(&w));
+        assert_eq!(row[col], tied.to_string(), "{row:?}");
+        if tied {
+            assert_eq!(row[ind], "true");
+        }
+    }
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["tied_weeks"].as_array().unwrap().len(), same.len());
+    assert_eq!(json["weeks"][1]["ties_best"], r.weeks[1].ties_best);
+}
+
+#[test]
+fn an_escalation_that_changes_nothing_ties_in_every_week_and_on_impasse() {
+    // Executives that never engage and never harden the staff: escalating
+    // (in any week, or on impasse) cannot move revenue; its cost falls on
+    // margin only. Every week ties with the best, on every path, and so
+    // does escalating on impasse.
+    let s = Scenario::builtin()
+        .with_overrides(&[
+            Override::new("payer.exec.success_prob", 0),
+            Override::new("payer.exec.backlash_prob", 0),
+            Override::new("payer.exec.premature_backlash_prob", 0),
+        ])
+        .unwrap();
+    let options = TimingOptions {
+        strategy: "escalate-now".into(),
+        from: Some(-52),
+        to: Some(-40),
+        step: Some(4),
+        notice: false,
+    };
+    let r = timing(&s, &options, &budget(2000, 4), &|_| {}).unwrap();
+    // Ties go to the earliest week.
+    assert_eq!(r.best_week, -52);
+    assert_eq!(r.tied_weeks, vec![-48, -44, -40]);
+    assert_eq!(r.indistinguishable_weeks, vec![-48, -44, -40]);
+    for p in r.weeks.iter().filter(|p| !p.is_best) {
+        assert!(p.ties_best && p.indistinguishable, "{p:?}");
+    }
+    assert!(r.on_impasse.ties_best && r.on_impasse.indistinguishable);
+    let table = r.table();
+    assert!(table.contains("weeks -48, -44, -40 tie with it"), "{table}");
+    assert!(
+        table.contains("a tie with the best fixed week, the same revenue on every path"),
+        "{table}"
+    );
+    assert!(!table.contains("statistically indistinguishable from it (95 %)"));
 }

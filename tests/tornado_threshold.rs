@@ -7,7 +7,7 @@
 //! Fixed seeds throughout; tolerances come from the Monte Carlo standard
 //! errors the analyses report.
 
-use impasse::analysis::threshold::{Finding, ThresholdOptions, threshold};
+use impasse::analysis::threshold::{Finding, ThresholdOptions, Tie, threshold};
 use impasse::analysis::tornado::{
     InputKind, Metric, Target, TornadoOptions, plan, planned_runs, tornado,
 };
@@ -293,6 +293,7 @@ fn the_break_even_makes_the_strategies_tie() {
     assert!(!r.interval_open_low && !r.interval_open_high);
     assert!(hi - lo < 0.2 * (r.range.1 - r.range.0), "{lo}..{hi}");
     assert_eq!(r.a_better_above, Some(true));
+    assert!(r.ties.is_empty() && r.evaluations.iter().all(|p| !p.ties));
     assert!(r.runs <= impasse::analysis::threshold::planned_runs());
     assert_eq!(r.runs, r.evaluations.len());
     assert!(
@@ -398,6 +399,20 @@ fn no_crossing_gives_no_value() {
     assert_eq!(r.finding, Finding::NoDifference);
     assert_eq!(r.range, (0.008, 0.035), "the support of the distribution");
     assert_eq!(r.crossing, None);
+    assert_eq!(r.better_throughout, None);
+    assert_eq!(
+        r.ties,
+        vec![Tie {
+            low: 0.008,
+            high: 0.035
+        }]
+    );
+    assert!(r.at_low.ties && r.at_high.ties);
+    assert!(
+        r.conclusion.starts_with("No crossing") && r.conclusion.contains("tie at both ends"),
+        "{}",
+        r.conclusion
+    );
 }
 
 #[test]
@@ -552,4 +567,205 @@ fn a_break_even_on_margin_counts_the_costs_of_moves() {
     // margin gain: a positive cost, inside the range.
     let x = margin.crossing.unwrap();
     assert!(x > 0.0 && x < 20e6, "{x}");
+}
+
+/// A shipped scenario, by file name.
+fn shipped(name: &str) -> Scenario {
+    let text = std::fs::read_to_string(format!(
+        "{}/scenarios/{name}.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    Scenario::from_toml(&text, name).unwrap()
+}
+
+/// The largest paired revenue difference `a - b` on any path, and the mean
+/// revenue of `a`, with the scenario as given.
+fn largest_difference(s: &Scenario, a: &str, b: &str, paths: u64) -> (f64, f64) {
+    let two = only_strategies(s, &[a, b]).unwrap();
+    let summary = run(&two, &budget(paths, 1), &[(0, 1)], &|_| {}).unwrap();
+    let d = &summary.pairs[0].revenue;
+    (
+        d.min().abs().max(d.max().abs()),
+        summary.strategies[0].revenue.mean(),
+    )
+}
+
+#[test]
+fn a_tie_at_the_high_end_of_the_range_is_no_crossing() {
+    // In the shipped rural-hospital scenario the payer's projected final
+    // offer never falls more than 0.75 points short of the hospital's
+    // walk-away, so with `impasse.min_gap` above that no impasse is ever
+    // declared: `escalate-at-impasse` never escalates and plays exactly as
+    // `wait`. The two tie there; `wait` never earns more, so there is no
+    // break-even at the end of the range (the old search reported "`wait`
+    // beats `escalate-at-impasse` when impasse.min_gap is above 0.03").
+    let s = shipped("rural-hospital");
+    let high = with(&s, &[("impasse.min_gap", "0.03")]);
+    let (largest, mean) = largest_difference(&high, "escalate-at-impasse", "wait", 2000);
+    assert!(largest <= 1e-9 * mean, "{largest}");
+    let options = ThresholdOptions {
+        param: "impasse.min_gap".into(),
+        a: "escalate-at-impasse".into(),
+        b: "wait".into(),
+        range: Some((0.0, 0.03)),
+        metric: Metric::Revenue,
+    };
+    let r = threshold(&s, &options, &budget(3000, 1), &|_| {}).unwrap();
+    assert_eq!(r.finding, Finding::NoCrossing, "{}", r.conclusion);
+    assert_eq!(
+        (r.crossing, r.interval, r.a_better_above),
+        (None, None, None)
+    );
+    assert_eq!(r.better_throughout.as_deref(), Some("escalate-at-impasse"));
+    assert!(r.at_high.ties && !r.at_low.ties);
+    assert!(r.at_low.diff_ci95.0 > 0.0, "{:?}", r.at_low);
+    assert_eq!(r.ties.len(), 1, "{:?}", r.ties);
+    let Tie { low, high } = r.ties[0];
+    assert_eq!(high, 0.03);
+    assert!(0.005 < low && low < 0.01, "{low}");
+    // Every evaluation from the start of the tie up ties, none below it, and
+    // the tie's start is known to 1e-4 of the range.
+    for p in &r.evaluations {
+        assert_eq!(p.ties, p.x >= low, "{p:?}");
+    }
+    assert!(
+        r.evaluations
+            .iter()
+            .any(|p| p.x < low && low - p.x <= 1e-4 * 0.03)
+    );
+    assert!(r.conclusion.starts_with("No crossing"), "{}", r.conclusion);
+    assert!(
+        r.conclusion
+            .contains("tie for impasse.min_gap from 0.0075 up (the same revenue on every path")
+            && !r.conclusion.contains("beats"),
+        "{}",
+        r.conclusion
+    );
+    let table = r.table();
+    assert!(table.contains("range end; tie"), "{table}");
+    // JSON and CSV say so explicitly.
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["finding"], "no_crossing");
+    assert_eq!(json["ties"][0]["high"], 0.03);
+    assert_eq!(json["at_high"]["ties"], true);
+    let (header, rows) = r.csv();
+    let ties = header.iter().position(|h| h == "ties").unwrap();
+    let stretches = header.iter().position(|h| h == "tie_stretches").unwrap();
+    assert_eq!(rows.last().unwrap()[ties], "true");
+    assert_eq!(rows[0][ties], "false");
+    assert!(rows[0][stretches].ends_with(":0.03"), "{:?}", rows[0]);
+}
+
+#[test]
+fn a_tie_at_the_low_end_is_no_crossing_and_a_crossing_on_margin_is_still_found() {
+    // Data work that takes no weeks (`provider.data_prep_weeks = 0`) and
+    // moves the payer's reservation by nothing (`data.reservation_gain = 0`)
+    // changes no revenue: `data-and-escalate` plays as
+    // `escalate-at-impasse`, its twin without data. On revenue the two tie
+    // at 0 and data pays above it: no crossing (the old search said
+    // "`escalate-at-impasse` earns more below 0"). On margin the data's cost
+    // counts, so they differ at 0 too and cross where the gain pays for it.
+    let s = with(
+        &shipped("rural-hospital"),
+        &[("provider.data_prep_weeks", "0")],
+    );
+    let zero = with(&s, &[("data.reservation_gain", "0")]);
+    let (largest, mean) =
+        largest_difference(&zero, "data-and-escalate", "escalate-at-impasse", 2000);
+    assert!(largest <= 1e-9 * mean, "{largest}");
+    let options = |metric| ThresholdOptions {
+        param: "data.reservation_gain".into(),
+        a: "data-and-escalate".into(),
+        b: "escalate-at-impasse".into(),
+        range: Some((0.0, 0.006)),
+        metric,
+    };
+    let b = budget(3000, 1);
+    let r = threshold(&s, &options(Metric::Revenue), &b, &|_| {}).unwrap();
+    assert_eq!(r.finding, Finding::NoCrossing, "{}", r.conclusion);
+    assert_eq!(
+        (r.crossing, r.interval, r.a_better_above),
+        (None, None, None)
+    );
+    assert_eq!(r.better_throughout.as_deref(), Some("data-and-escalate"));
+    assert!(r.at_low.ties && !r.at_high.ties);
+    assert!(r.at_high.diff_ci95.0 > 0.0);
+    // The tie is at 0 alone: the first value evaluated above it differs.
+    assert_eq!(
+        r.ties,
+        vec![Tie {
+            low: 0.0,
+            high: 0.0
+        }]
+    );
+    assert!(r.evaluations.iter().filter(|p| p.ties).all(|p| p.x == 0.0));
+    assert!(
+        r.conclusion
+            .contains("tie at data.reservation_gain = 0 (the same revenue on every path")
+            && r.conclusion
+                .contains("elsewhere `data-and-escalate` earns more")
+            && !r.conclusion.contains("below it"),
+        "{}",
+        r.conclusion
+    );
+
+    // On margin: a genuine break-even, inside the range, with no tie.
+    let m = threshold(&s, &options(Metric::Margin), &b, &|_| {}).unwrap();
+    assert_eq!(m.finding, Finding::Crosses, "{}", m.conclusion);
+    assert!(m.ties.is_empty() && m.evaluations.iter().all(|p| !p.ties));
+    assert!(m.at_low.diff_ci95.1 < 0.0 && m.at_high.diff_ci95.0 > 0.0);
+    let x = m.crossing.unwrap();
+    let (lo, hi) = m.interval.unwrap();
+    assert!(0.0 < lo && lo < x && x < hi && hi < 0.006, "{lo} {x} {hi}");
+    assert_eq!(m.a_better_above, Some(true));
+    assert!(
+        m.conclusion.starts_with(
+            "`data-and-escalate` beats `escalate-at-impasse` when data.reservation_gain is above"
+        ),
+        "{}",
+        m.conclusion
+    );
+    assert!(!m.conclusion.contains("tie"), "{}", m.conclusion);
+}
+
+#[test]
+fn twins_identical_at_one_value_cross_exactly_there() {
+    // Without its notice, `bluff` is `escalate-at-impasse` with its own
+    // walk-away: at the twin's 0.015 the two are the same strategy, and on
+    // either side of it one of them earns more. The tie is a single value,
+    // and it is the break-even.
+    let s = with(&Scenario::builtin(), &[("strategy.bluff.notice", "never")]);
+    let options = ThresholdOptions {
+        param: "strategy.bluff.walk_away".into(),
+        a: "bluff".into(),
+        b: "escalate-at-impasse".into(),
+        range: Some((0.0, 0.03)),
+        metric: Metric::Revenue,
+    };
+    let r = threshold(&s, &options, &budget(3000, 1), &|_| {}).unwrap();
+    assert_eq!(r.finding, Finding::Crosses, "{}", r.conclusion);
+    assert!(!r.at_low.ties && !r.at_high.ties);
+    assert_eq!(
+        r.ties,
+        vec![Tie {
+            low: 0.015,
+            high: 0.015
+        }]
+    );
+    assert_eq!(r.crossing, Some(0.015));
+    let (lo, hi) = r.interval.unwrap();
+    assert!(lo <= 0.015 && 0.015 <= hi, "{lo} {hi}");
+    // The difference is clearly nonzero on both sides, with opposite signs.
+    assert!(r.at_low.diff_ci95.1 < 0.0 && r.at_high.diff_ci95.0 > 0.0);
+    assert_eq!(r.a_better_above, Some(true));
+    assert!(
+        r.conclusion.starts_with(
+            "`bluff` beats `escalate-at-impasse` when strategy.bluff.walk_away is above 0.015"
+        ) && r
+            .conclusion
+            .contains("They tie at strategy.bluff.walk_away = 0.015"),
+        "{}",
+        r.conclusion
+    );
 }

@@ -74,6 +74,27 @@ pub struct RevenueCdf {
     pub points: Vec<(f64, f64)>,
 }
 
+/// The per-path difference in decision score between the recommended
+/// strategy and the runner-up, on the same paths of the main run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeadDistribution {
+    /// The recommended strategy.
+    pub strategy: String,
+    /// The runner-up.
+    pub runner_up: String,
+    /// (difference in dollars, share of paths at or below it) for the 1st to
+    /// 99th percentiles.
+    pub quantiles: Vec<(f64, f64)>,
+    /// Mean difference, dollars.
+    pub mean: f64,
+    /// Its Monte Carlo standard error (paired).
+    pub mcse: f64,
+    /// Share of paths where the recommended strategy scores strictly higher.
+    pub p_better: f64,
+    /// Share of paths where it scores strictly lower.
+    pub p_worse: f64,
+}
+
 /// One input of the scenario as the report shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assumption {
@@ -81,6 +102,10 @@ pub struct Assumption {
     pub input: String,
     /// The value or distribution as written.
     pub value: String,
+    /// What it is, in plain words (see [`crate::scenario::labels`]).
+    pub label: String,
+    /// The value or distribution in plain words and units.
+    pub words: String,
     /// Whether it is uncertain.
     pub uncertain: bool,
     /// Its mean.
@@ -128,6 +153,11 @@ pub struct BoardData {
     pub revenue_cdfs: Vec<RevenueCdf>,
     /// Sample timelines.
     pub timelines: Vec<SampleTimeline>,
+    /// The distribution of the recommended strategy's lead over the runner-up.
+    pub lead: Option<LeadDistribution>,
+    /// Weekly revenue of the recommended strategy across the first
+    /// [`CASH_PATHS`] paths of the main run's seed.
+    pub weekly_cash: Option<crate::model::cashflow::CashFan>,
     /// Every input with its note.
     pub assumptions: Vec<Assumption>,
 }
@@ -263,6 +293,12 @@ pub fn gather(
         .collect();
 
     let timelines = sample_timelines(&sim, budget.run.seed, order[0], scenario.baseline_index());
+    let lead = lead_distribution(scenario, &summary, &recommended, runner_up.as_deref());
+    let weekly_cash = Some(crate::model::cashflow::cash_fan(
+        &sim.terms,
+        &sim.plans[order[0]],
+        (0..CASH_PATHS.min(budget.run.paths)).map(|i| (i, sim.world(budget.run.seed, i))),
+    ));
 
     let notes = crate::scenario::notes::field_notes(source);
     let assumptions = scenario
@@ -271,6 +307,8 @@ pub fn gather(
         .map(|(input, dist)| Assumption {
             note: notes.get(&input).cloned().unwrap_or_default(),
             value: dist.to_string(),
+            label: crate::scenario::labels::describe(&input),
+            words: crate::scenario::labels::format_dist(&input, &dist),
             uncertain: !dist.is_fixed(),
             mean: dist.mean(),
             input,
@@ -300,7 +338,47 @@ pub fn gather(
         timing,
         revenue_cdfs,
         timelines,
+        lead,
+        weekly_cash,
         assumptions,
+    })
+}
+
+/// Paths of the weekly-revenue fan (the first of the main run's seed).
+pub const CASH_PATHS: u64 = 2000;
+
+/// The lead of `a` over `b` path by path, from their tracked pair.
+fn lead_distribution(
+    scenario: &Scenario,
+    summary: &crate::engine::RunSummary,
+    a: &str,
+    b: Option<&str>,
+) -> Option<LeadDistribution> {
+    let b = b?;
+    let (ia, ib) = (scenario.strategy_index(a)?, scenario.strategy_index(b)?);
+    let (p, reversed) = summary.pair(ia, ib)?;
+    let d = &p.score_diff;
+    let sign = if reversed { -1.0 } else { 1.0 };
+    let quantiles = (1..=99)
+        .map(|k| {
+            let q = f64::from(k) / 100.0;
+            let at = if reversed { 1.0 - q } else { q };
+            (sign * d.sketch.quantile(at), q)
+        })
+        .collect();
+    let (p_better, p_worse) = if reversed {
+        (d.worse.p(), d.better.p())
+    } else {
+        (d.better.p(), d.worse.p())
+    };
+    Some(LeadDistribution {
+        strategy: a.to_string(),
+        runner_up: b.to_string(),
+        quantiles,
+        mean: sign * d.moments.mean(),
+        mcse: d.moments.mcse(),
+        p_better,
+        p_worse,
     })
 }
 

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::report::table::{columns, count, millions, percent};
 use crate::report::{Output, csv_number};
+use crate::scenario::labels::{describe, format_value};
 use crate::scenario::overrides::close_matches;
 use crate::scenario::{Override, Scenario, ScenarioError};
 
@@ -190,10 +191,14 @@ pub struct SweepReport {
     pub paths: u64,
     /// Dotted path of the first input.
     pub param: String,
+    /// The first input in words ([`describe`]).
+    pub param_label: String,
     /// Its values.
     pub values: Vec<f64>,
     /// Dotted path of the second input (two-way sweeps).
     pub param2: Option<String>,
+    /// The second input in words (two-way sweeps).
+    pub param2_label: Option<String>,
     /// Its values (two-way sweeps).
     pub values2: Option<Vec<f64>>,
     /// Strategy names, in scenario order.
@@ -341,8 +346,10 @@ pub fn sweep(
         seed: budget.seed,
         paths: budget.paths,
         param: axis.path.clone(),
+        param_label: describe(&axis.path),
         values: axis.values.clone(),
         param2: axis2.map(|a| a.path.clone()),
+        param2_label: axis2.map(|a| describe(&a.path)),
         values2: axis2.map(|a| a.values.clone()),
         strategies: scenario.strategies.iter().map(|s| s.name.clone()).collect(),
         points,
@@ -358,19 +365,51 @@ impl SweepReport {
         self.points.iter().filter(|p| p.best_changes)
     }
 
-    fn point_name(&self, p: &SweepPoint) -> String {
-        match (&self.param2, p.value2) {
-            (Some(p2), Some(v2)) => format!("{} = {}, {p2} = {v2}", self.param, p.value),
-            _ => format!("{} = {}", self.param, p.value),
-        }
+    /// Each axis' values as the table writes them: in the unit of its
+    /// input (`25 %`, `$0.25M`), or as bare numbers when rounding would show
+    /// two different values alike. The second is empty in a one-way sweep.
+    fn value_texts(&self) -> (AxisTexts, AxisTexts) {
+        let second = match (&self.param2, &self.values2) {
+            (Some(p), Some(v)) => axis_texts(p, v),
+            _ => AxisTexts::default(),
+        };
+        (axis_texts(&self.param, &self.values), second)
+    }
+}
+
+/// The values of one axis and how the table writes them.
+#[derive(Default)]
+struct AxisTexts(Vec<(f64, String)>);
+
+impl AxisTexts {
+    fn get(&self, x: f64) -> String {
+        self.0
+            .iter()
+            .find(|(v, _)| *v == x)
+            .map_or_else(|| x.to_string(), |(_, t)| t.clone())
+    }
+}
+
+fn axis_texts(path: &str, values: &[f64]) -> AxisTexts {
+    let texts: Vec<(f64, String)> = values.iter().map(|&v| (v, format_value(path, v))).collect();
+    let mut seen = std::collections::HashMap::new();
+    let clash = texts
+        .iter()
+        .any(|(v, t)| seen.insert(t.as_str(), *v).is_some_and(|w| w != *v));
+    if clash {
+        AxisTexts(values.iter().map(|&v| (v, v.to_string())).collect())
+    } else {
+        AxisTexts(texts)
     }
 }
 
 impl Output for SweepReport {
     fn table(&self) -> String {
-        let what = match &self.param2 {
-            Some(p2) => format!("`{}` and `{p2}`", self.param),
-            None => format!("`{}`", self.param),
+        let what = match (&self.param2, &self.param2_label) {
+            (Some(p2), Some(l2)) => {
+                format!("{} (`{}`) and {l2} (`{p2}`)", self.param_label, self.param)
+            }
+            _ => format!("{} (`{}`)", self.param_label, self.param),
         };
         let mut out = format!(
             "Scenario {}: sweep of {what} over {} points, {} paths per point, seed {} (the same paths at every point).\n\
@@ -380,9 +419,9 @@ impl Output for SweepReport {
             count(self.paths as f64),
             self.seed
         );
-        let mut header: Vec<String> = vec![self.param.clone()];
-        if let Some(p2) = &self.param2 {
-            header.push(p2.clone());
+        let mut header: Vec<String> = vec![self.param_label.clone()];
+        if let Some(l2) = &self.param2_label {
+            header.push(l2.clone());
         }
         for name in &self.strategies {
             header.push(name.clone());
@@ -390,13 +429,14 @@ impl Output for SweepReport {
         }
         header.push("best".into());
         header.push(String::new());
+        let (texts1, texts2) = self.value_texts();
         let rows: Vec<Vec<String>> = self
             .points
             .iter()
             .map(|p| {
-                let mut row = vec![p.value.to_string()];
+                let mut row = vec![texts1.get(p.value)];
                 if let Some(v2) = p.value2 {
-                    row.push(v2.to_string());
+                    row.push(texts2.get(v2));
                 }
                 for s in &p.strategies {
                     row.push(millions(s.revenue_mean));
@@ -429,12 +469,11 @@ impl Output for SweepReport {
             .enumerate()
             .filter(|(_, p)| p.best_changes)
             .map(|(k, p)| {
-                format!(
-                    "at {}: from {} to {}",
-                    self.point_name(p),
-                    self.points[k - 1].best,
-                    p.best
-                )
+                let mut at = format!("{} = {}", self.param_label, texts1.get(p.value));
+                if let (Some(l2), Some(v2)) = (&self.param2_label, p.value2) {
+                    at += &format!(", {l2} = {}", texts2.get(v2));
+                }
+                format!("at {at}: from {} to {}", self.points[k - 1].best, p.best)
             })
             .collect();
         if changes.is_empty() {

@@ -14,8 +14,25 @@
 //! a tolerance of 1e-4 of its width for `D(x) = 0`, then twice more for the
 //! values where the 95 % bounds `D(x) ± 1.96 se(x)` cross zero: these give an
 //! interval for the break-even that reflects Monte Carlo error. When a bound
-//! is never clear of zero up to an end of the range, the interval stops at
-//! that end and is marked open.
+//! is never clear of zero up to an end of the stretch searched (the range,
+//! or where the strategies start to tie), the interval stops at that end and
+//! is marked open.
+//!
+//! **Ties are not crossings.** At a value where A and B give the same result
+//! on every path, to rounding (no path's difference is above a relative
+//! [`TIE_TOLERANCE`] of their mean revenue: the input switched off whatever
+//! told them apart), the two *tie*: `D` is zero there, or floating-point
+//! noise of about 1e-10 dollars, and its sign means nothing. A tie at an end
+//! of the range is bisected for where it stops, and only the rest of the
+//! range is searched for a change of sign; a bisection step that lands on a
+//! tie inside the range finds both ends of that stretch. The strategies tie
+//! at both ends: [`Finding::NoDifference`]. They tie at one end and one of
+//! them earns more at the other, or they change sides across a stretch where
+//! they tie: [`Finding::NoCrossing`], with the stretches in
+//! [`ThresholdReport::ties`]; there is no break-even value to give. (Tied at
+//! a single value inside the range, to the bisection's tolerance, with one
+//! strategy ahead on each side, the two cross there: that value is the
+//! break-even.)
 //!
 //! `D` need not be monotone in the input: bisection finds one crossing
 //! (a change of sign between the ends), not all of them, and "no crossing"
@@ -33,6 +50,7 @@
 use serde::Serialize;
 use toml::Value;
 
+use crate::engine::stats::Moments;
 use crate::report::table::{columns, count, signed_millions};
 use crate::report::{Output, csv_number};
 use crate::scenario::{Dist, Override, Scenario, ScenarioError};
@@ -48,6 +66,19 @@ const TOLERANCE: f64 = 1e-4;
 
 /// Bisection steps at most, per root.
 const MAX_STEPS: usize = 20;
+
+/// Two results tie when no path's difference is above this share of their
+/// mean (in absolute value): what is left is floating-point rounding.
+pub const TIE_TOLERANCE: f64 = 1e-9;
+
+/// Whether paired differences are zero on every path, to rounding: the
+/// largest difference on any path is at most [`TIE_TOLERANCE`] × `scale`
+/// (the mean of the compared results, in absolute value). Then the mean
+/// difference and its standard error are both zero to that tolerance; the
+/// converse does not hold (differences that cancel out are not a tie).
+pub fn identical_on_every_path(diff: &Moments, scale: f64) -> bool {
+    diff.count() > 0 && diff.min().abs().max(diff.max().abs()) <= TIE_TOLERANCE * scale.abs()
+}
 
 /// Options of `impasse threshold`.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,12 +96,15 @@ pub struct ThresholdOptions {
 }
 
 /// The most engine runs [`threshold`] does: both ends, then at most 14
-/// bisection steps for the break-even and 14 for each bound of its interval
-/// (`⌈log2(1 / 1e-4)⌉ = 14`); fewer when earlier evaluations bracket a bound.
-/// Each run has `budget.paths` paths of two strategies, so a progress bar
-/// spans at most `planned_runs() × budget.paths` paths.
+/// bisection steps (`⌈log2(1 / 1e-4)⌉ = 14`) for where a tie at an end of
+/// the range stops, 14 for the break-even and 14 for each bound of its
+/// interval; fewer when earlier evaluations bracket a bound (a search that
+/// meets a tie inside the range bisects the two ends of the tie instead of
+/// the bounds of an interval). Without a tie at an end, at most
+/// `2 + 3 × 14`. Each run has `budget.paths` paths of two strategies, so a
+/// progress bar spans at most `planned_runs() × budget.paths` paths.
 pub fn planned_runs() -> usize {
-    2 + 3 * steps_needed()
+    2 + 4 * steps_needed()
 }
 
 fn steps_needed() -> usize {
@@ -88,17 +122,38 @@ pub struct Point {
     pub diff_mcse: f64,
     /// 95 % interval of the mean difference.
     pub diff_ci95: (f64, f64),
+    /// A and B give the same result on every path here, to rounding (see
+    /// [`identical_on_every_path`]): they tie, whatever the sign of the noise
+    /// in `diff_mean`.
+    pub ties: bool,
+}
+
+/// A stretch of the input where the two strategies tie: they give the same
+/// result on every path, to rounding, at every evaluation from `low` to
+/// `high` (values in between that were not evaluated are assumed to tie
+/// too). `low == high` for a tie found at a single value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Tie {
+    /// Lowest value of the stretch evaluated.
+    pub low: f64,
+    /// Highest value of the stretch evaluated.
+    pub high: f64,
 }
 
 /// What the search found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Finding {
-    /// The difference changes sign inside the range: a break-even was found.
+    /// The difference changes sign inside the range: a break-even was found
+    /// (there may be a tie as well: at an end of the range, or at the
+    /// break-even itself when the strategies are identical there).
     Crosses,
-    /// The difference has the same sign at both ends: no crossing was found.
+    /// No break-even: the difference has the same sign at both ends, or the
+    /// strategies tie at one end (or over a stretch inside the range, across
+    /// which they change sides); [`ThresholdReport::ties`] says where.
     NoCrossing,
-    /// The difference is exactly zero at both ends: the strategies tie there.
+    /// The strategies tie at both ends: the same result on every path, to
+    /// rounding.
     NoDifference,
 }
 
@@ -133,15 +188,24 @@ pub struct ThresholdReport {
     pub crossing: Option<f64>,
     /// 95 % interval for the break-even: where `D ± 1.96 se` cross zero.
     pub interval: Option<(f64, f64)>,
-    /// The interval's low end is the end of the range (the difference is not
-    /// clear of zero anywhere below the crossing).
+    /// The interval's low end is the end of the stretch searched: the low
+    /// end of the range, or where a tie at the low end stops (the difference
+    /// is not clear of zero anywhere between there and the crossing).
     pub interval_open_low: bool,
-    /// The interval's high end is the end of the range.
+    /// The interval's high end is the end of the stretch searched.
     pub interval_open_high: bool,
-    /// With a crossing: whether A earns more above it (`true`) or below it.
+    /// When the strategies change sides, at a crossing or across a stretch
+    /// where they tie: whether A earns more above it (`true`) or below it.
     pub a_better_above: Option<bool>,
-    /// Without a crossing: the strategy that earns more at both ends.
+    /// Without a crossing, when they do not change sides: the strategy that
+    /// earns more wherever the two differ (at both ends, or at the end where
+    /// they do not tie). `None` when they tie at both ends.
     pub better_throughout: Option<String>,
+    /// Where the two strategies tie (the same result on every path, to
+    /// rounding), by value of the input; empty when they differ at every
+    /// evaluation. A stretch that reaches an end of the range starts or
+    /// stops at it.
+    pub ties: Vec<Tie>,
     /// The difference at the low end of the range.
     pub at_low: Point,
     /// The difference at the high end of the range.
@@ -330,83 +394,168 @@ pub fn threshold(
         interval_open_high: false,
         a_better_above: None,
         better_throughout: None,
+        ties: Vec::new(),
         at_low,
         at_high,
         evaluations: Vec::new(),
         conclusion: String::new(),
     };
 
-    let (dl, dh) = (at_low.diff_mean, at_high.diff_mean);
-    if dl == 0.0 && dh == 0.0 {
-        report.finding = Finding::NoDifference;
-    } else if dl * dh > 0.0 {
-        report.finding = Finding::NoCrossing;
-        report.better_throughout = Some(if dl > 0.0 { a } else { b }.to_string());
-    } else {
-        report.finding = Finding::Crosses;
-        // Orient so that h = o·D is >= 0 at the low end and <= 0 at the high end.
-        let o = if dl > 0.0 || (dl == 0.0 && dh < 0.0) {
-            1.0
-        } else {
-            -1.0
-        };
-        let h = |p: &Point| o * p.diff_mean;
-        let lower = |p: &Point| o * p.diff_mean - Z95 * p.diff_mcse;
-        let upper = |p: &Point| o * p.diff_mean + Z95 * p.diff_mcse;
-
-        // The break-even: h(left) >= 0 > h(right).
-        let (left, right) = bisect(at_low, at_high, tol, |p| h(p) >= 0.0, &mut search)?;
-        let crossing = interpolate(&left, &right, h);
-
-        // Low end of the interval: where h − 1.96 se stops being clear of 0.
-        let from = search.points.clone();
-        let (low_end, open_low) = match from
-            .iter()
-            .filter(|p| p.x <= left.x && lower(p) > 0.0)
-            .max_by(|p, q| p.x.total_cmp(&q.x))
-        {
-            None => (lo, true),
-            Some(&l) => {
-                let r = *from
-                    .iter()
-                    .filter(|p| p.x > l.x && lower(p) <= 0.0)
-                    .min_by(|p, q| p.x.total_cmp(&q.x))
-                    .unwrap_or(&right);
-                let (l, r) = bisect(l, r, tol, |p| lower(p) > 0.0, &mut search)?;
-                (interpolate(&l, &r, lower), false)
-            }
-        };
-        // High end: where h + 1.96 se becomes clearly below 0.
-        let from = search.points.clone();
-        let (high_end, open_high) = match from
-            .iter()
-            .filter(|p| p.x >= right.x && upper(p) < 0.0)
-            .min_by(|p, q| p.x.total_cmp(&q.x))
-        {
-            None => (hi, true),
-            Some(&r) => {
-                let l = *from
-                    .iter()
-                    .filter(|p| p.x < r.x && upper(p) >= 0.0)
-                    .max_by(|p, q| p.x.total_cmp(&q.x))
-                    .unwrap_or(&left);
-                let (l, r) = bisect(l, r, tol, |p| upper(p) >= 0.0, &mut search)?;
-                (interpolate(&l, &r, upper), false)
-            }
-        };
-        report.crossing = Some(crossing);
-        report.interval = Some((low_end.min(crossing), high_end.max(crossing)));
-        report.interval_open_low = open_low;
-        report.interval_open_high = open_high;
-        // h > 0 below the crossing: A earns more below it when o = 1.
-        report.a_better_above = Some(o < 0.0);
+    // A tie at an end of the range is no crossing: cut it off (bisecting for
+    // where it stops) and search the rest for a change of sign.
+    let rest = match (at_low.ties, at_high.ties) {
+        (true, true) => {
+            report.ties.push(Tie { low: lo, high: hi });
+            None
+        }
+        (true, false) => {
+            let (tied, differs) = bisect(at_low, at_high, tol, |p| p.ties, &mut search)?;
+            report.ties.push(Tie {
+                low: lo,
+                high: tied.x,
+            });
+            Some((differs, at_high))
+        }
+        (false, true) => {
+            let (differs, tied) = bisect(at_low, at_high, tol, |p| !p.ties, &mut search)?;
+            report.ties.push(Tie {
+                low: tied.x,
+                high: hi,
+            });
+            Some((at_low, differs))
+        }
+        (false, false) => Some((at_low, at_high)),
+    };
+    match rest {
+        None => report.finding = Finding::NoDifference,
+        Some((start, end)) => sides(start, end, tol, &mut search, &mut report)?,
     }
+    report.ties.sort_by(|p, q| p.low.total_cmp(&q.low));
     let mut evaluations = search.points;
     evaluations.sort_by(|p, q| p.x.total_cmp(&q.x));
     report.runs = evaluations.len();
     report.evaluations = evaluations;
     report.conclusion = conclusion(&report);
     Ok(report)
+}
+
+/// Which strategy earns more between `start` and `end`, two evaluations
+/// where the strategies do not tie: the same one at both (no crossing), or a
+/// break-even between them with its 95 % interval, or a stretch inside where
+/// they tie and change sides (no single break-even).
+fn sides(
+    start: Point,
+    end: Point,
+    tol: f64,
+    search: &mut Search<'_>,
+    report: &mut ThresholdReport,
+) -> Result<(), AnalysisError> {
+    let (dl, dh) = (start.diff_mean, end.diff_mean);
+    if dl * dh > 0.0 || (dl == 0.0 && dh == 0.0) {
+        // The same sign at both ends (or, without a tie, a mean difference
+        // of exactly zero at both: paths that cancel out).
+        report.finding = Finding::NoCrossing;
+        report.better_throughout = match dl.partial_cmp(&0.0) {
+            Some(std::cmp::Ordering::Greater) => Some(report.a.clone()),
+            Some(std::cmp::Ordering::Less) => Some(report.b.clone()),
+            _ => None,
+        };
+        return Ok(());
+    }
+    // Orient so that h = o·D is >= 0 at the start and <= 0 at the end.
+    let o = if dl > 0.0 || (dl == 0.0 && dh < 0.0) {
+        1.0
+    } else {
+        -1.0
+    };
+    let h = |p: &Point| o * p.diff_mean;
+    let lower = |p: &Point| o * p.diff_mean - Z95 * p.diff_mcse;
+    let upper = |p: &Point| o * p.diff_mean + Z95 * p.diff_mcse;
+    // h > 0 below the change of sides: A earns more below it when o = 1.
+    report.a_better_above = Some(o < 0.0);
+
+    // The break-even: h(left) >= 0 > h(right). A step that lands where the
+    // strategies tie (its sign is rounding noise) has found where they
+    // change sides: bisect for both ends of the tie. Tied at one value only,
+    // the two are identical exactly at the break-even; tied over a stretch,
+    // there is no single break-even.
+    let (mut left, mut right) = (start, end);
+    let mut at_tie = None;
+    let mut steps = 0;
+    while (right.x - left.x).abs() > tol && steps < MAX_STEPS {
+        let mid = search.evaluate(0.5 * (left.x + right.x))?;
+        if mid.ties {
+            let (before, first) = bisect(left, mid, tol, |p| !p.ties, search)?;
+            let (last, after) = bisect(mid, right, tol, |p| p.ties, search)?;
+            report.ties.push(Tie {
+                low: first.x,
+                high: last.x,
+            });
+            if last.x - first.x > tol {
+                report.finding = Finding::NoCrossing;
+                return Ok(());
+            }
+            (left, right) = (before, after);
+            at_tie = Some(0.5 * (first.x + last.x));
+            break;
+        }
+        if h(&mid) >= 0.0 {
+            left = mid;
+        } else {
+            right = mid;
+        }
+        steps += 1;
+    }
+    let crossing = at_tie.unwrap_or_else(|| interpolate(&left, &right, h));
+    // Only the evaluations of this stretch bound the interval.
+    let inside = |p: &&Point| start.x <= p.x && p.x <= end.x;
+
+    // Low end of the interval: where h − 1.96 se stops being clear of 0.
+    let from = search.points.clone();
+    let (low_end, open_low) = match from
+        .iter()
+        .filter(inside)
+        .filter(|p| p.x <= left.x && lower(p) > 0.0)
+        .max_by(|p, q| p.x.total_cmp(&q.x))
+    {
+        None => (start.x, true),
+        Some(&l) => {
+            let r = *from
+                .iter()
+                .filter(inside)
+                .filter(|p| p.x > l.x && lower(p) <= 0.0)
+                .min_by(|p, q| p.x.total_cmp(&q.x))
+                .unwrap_or(&right);
+            let (l, r) = bisect(l, r, tol, |p| lower(p) > 0.0, search)?;
+            (interpolate(&l, &r, lower), false)
+        }
+    };
+    // High end: where h + 1.96 se becomes clearly below 0.
+    let from = search.points.clone();
+    let (high_end, open_high) = match from
+        .iter()
+        .filter(inside)
+        .filter(|p| p.x >= right.x && upper(p) < 0.0)
+        .min_by(|p, q| p.x.total_cmp(&q.x))
+    {
+        None => (end.x, true),
+        Some(&r) => {
+            let l = *from
+                .iter()
+                .filter(inside)
+                .filter(|p| p.x < r.x && upper(p) >= 0.0)
+                .max_by(|p, q| p.x.total_cmp(&q.x))
+                .unwrap_or(&left);
+            let (l, r) = bisect(l, r, tol, |p| upper(p) >= 0.0, search)?;
+            (interpolate(&l, &r, upper), false)
+        }
+    };
+    report.finding = Finding::Crosses;
+    report.crossing = Some(crossing);
+    report.interval = Some((low_end.min(crossing), high_end.max(crossing)));
+    report.interval_open_low = open_low;
+    report.interval_open_high = open_high;
+    Ok(())
 }
 
 /// Evaluates the paired difference at values of the input, keeping every point.
@@ -430,11 +579,18 @@ impl Search<'_> {
             Metric::Margin => &summary.pairs[0].margin,
             _ => &summary.pairs[0].revenue,
         };
+        // Rounding is relative to the largest amounts compared.
+        let scale = summary
+            .strategies
+            .iter()
+            .flat_map(|s| [s.revenue.mean(), s.margin.mean()])
+            .fold(0.0, |m: f64, v| m.max(v.abs()));
         let p = Point {
             x,
             diff_mean: d.mean(),
             diff_mcse: d.mcse(),
             diff_ci95: d.ci95(),
+            ties: identical_on_every_path(d, scale),
         };
         self.points.push(p);
         Ok(p)
@@ -498,17 +654,96 @@ fn diff_words(p: &Point) -> String {
     )
 }
 
+/// Where two strategies tie, in words: "at X = 0", "for X up to 0.01",
+/// "for X from 0.01 up", "for X from 0.01 to 0.02".
+fn tie_words(r: &ThresholdReport, t: &Tie) -> String {
+    let (lo, hi) = r.range;
+    let param = &r.param;
+    if t.high - t.low <= TOLERANCE * (hi - lo) {
+        format!("at {param} = {}", short(t.low))
+    } else if t.low == lo {
+        format!("for {param} up to {}", short(t.high))
+    } else if t.high == hi {
+        format!("for {param} from {} up", short(t.low))
+    } else {
+        format!("for {param} from {} to {}", short(t.low), short(t.high))
+    }
+}
+
+/// The stretches where the strategies tie, in words, joined by "and".
+fn ties_words(r: &ThresholdReport, ties: &[&Tie]) -> String {
+    ties.iter()
+        .map(|t| tie_words(r, t))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
 fn conclusion(r: &ThresholdReport) -> String {
     let (a, b, param) = (&r.a, &r.b, &r.param);
     let (lo, hi) = r.range;
+    let same = format!("the same {} on every path, to rounding", r.metric);
+    // A tie inside the range, across which the strategies change sides.
+    let across = r.ties.iter().find(|t| t.low > lo && t.high < hi);
+    let changes_sides = r.finding == Finding::NoCrossing && r.a_better_above.is_some();
+    let at_ends: Vec<&Tie> = r
+        .ties
+        .iter()
+        .filter(|t| !(changes_sides && Some(*t) == across))
+        .collect();
     match r.finding {
         Finding::NoDifference => format!(
-            "`{a}` and `{b}` earn exactly the same at both ends of {param} in [{}, {}]: this input does not separate them there.",
+            "No crossing: `{a}` and `{b}` tie at both ends of {param} in [{}, {}] ({same}): this input does not separate them there.",
             short(lo),
             short(hi)
         ),
+        Finding::NoCrossing if changes_sides => {
+            let above = r.a_better_above == Some(true);
+            let (winner_above, winner_below) = if above { (a, b) } else { (b, a) };
+            let (t_low, t_high) = across.map_or((f64::NAN, f64::NAN), |t| (t.low, t.high));
+            let mut text = format!(
+                "No break-even: `{winner_below}` earns more when {param} is below {} and `{winner_above}` when it is above {}; in between they tie ({same}), so they change sides over that stretch, not at one value.",
+                short(t_low),
+                short(t_high)
+            );
+            if !at_ends.is_empty() {
+                text += &format!(" They also tie {}.", ties_words(r, &at_ends));
+            }
+            text
+        }
+        Finding::NoCrossing if !r.ties.is_empty() => {
+            // A tie at one end; where they differ, one earns more.
+            let differs = if r.at_low.ties { &r.at_high } else { &r.at_low };
+            let better = r.better_throughout.as_deref();
+            let (winner, loser) = match better {
+                Some(w) if w == b => (b, a),
+                _ => (a, b),
+            };
+            let rest = if better.is_some() {
+                format!(
+                    "elsewhere `{winner}` earns more than `{loser}` (A − B is {} at {})",
+                    diff_words(differs),
+                    short(differs.x)
+                )
+            } else {
+                format!(
+                    "elsewhere the mean difference is zero (A − B is {} at {})",
+                    diff_words(differs),
+                    short(differs.x)
+                )
+            };
+            format!(
+                "No crossing: `{a}` and `{b}` tie {} ({same}), and {rest}.",
+                ties_words(r, &at_ends)
+            )
+        }
         Finding::NoCrossing => {
-            let better = r.better_throughout.as_deref().unwrap_or(a);
+            let Some(better) = r.better_throughout.as_deref() else {
+                return format!(
+                    "`{a}` and `{b}` do not cross for {param} in [{}, {}]: the mean difference A − B is zero at both ends, though they differ on some paths.",
+                    short(lo),
+                    short(hi)
+                );
+            };
             let worse = if better == a { b } else { a };
             let noisy = [r.at_low, r.at_high]
                 .iter()
@@ -533,18 +768,41 @@ fn conclusion(r: &ThresholdReport) -> String {
             let (il, ih) = r.interval.unwrap_or((f64::NAN, f64::NAN));
             let above = r.a_better_above == Some(true);
             let (winner_above, winner_below) = if above { (a, b) } else { (b, a) };
+            // With a tie at an end, the search stopped where the tie starts.
+            let low_end = if r.ties.iter().any(|t| t.low == lo) {
+                "where they start to tie"
+            } else {
+                "the low end of the range"
+            };
+            let high_end = if r.ties.iter().any(|t| t.high == hi) {
+                "where they start to tie"
+            } else {
+                "the high end of the range"
+            };
             let open = match (r.interval_open_low, r.interval_open_high) {
                 (false, false) => String::new(),
-                (true, false) => ", reaching the low end of the range".into(),
-                (false, true) => ", reaching the high end of the range".into(),
-                (true, true) => ", spanning the whole range: more paths would sharpen it".into(),
+                (true, false) => format!(", reaching {low_end}"),
+                (false, true) => format!(", reaching {high_end}"),
+                (true, true) if r.ties.is_empty() => {
+                    ", spanning the whole range: more paths would sharpen it".into()
+                }
+                (true, true) => {
+                    ", spanning the whole stretch searched: more paths would sharpen it".into()
+                }
             };
-            format!(
+            let mut text = format!(
                 "`{winner_above}` beats `{winner_below}` when {param} is above {} (95 % interval {}–{}{open}); below it, `{winner_below}` earns more.",
                 short(x),
                 short(il),
                 short(ih)
-            )
+            );
+            if !r.ties.is_empty() {
+                text += &format!(
+                    " They tie {} ({same}): neither earns more there.",
+                    ties_words(r, &at_ends)
+                );
+            }
+            text
         }
     }
 }
@@ -601,15 +859,33 @@ impl Output for ThresholdReport {
                 }
             }
         }
+        // Where a tie starts and stops: the last evaluation that differs and
+        // the first that ties, on each side of the stretch.
+        for t in &self.ties {
+            if let Some(i) = ev.iter().position(|p| p.x >= t.low) {
+                keep[i] = true;
+                if i > 0 {
+                    keep[i - 1] = true;
+                }
+            }
+            if let Some(i) = ev.iter().rposition(|p| p.x <= t.high) {
+                keep[i] = true;
+                if i + 1 < ev.len() {
+                    keep[i + 1] = true;
+                }
+            }
+        }
         let mut rows: Vec<(f64, usize, Vec<String>)> = ev
             .iter()
             .zip(&keep)
             .filter(|(_, k)| **k)
             .map(|(p, _)| {
-                let mark = if p.x == self.range.0 || p.x == self.range.1 {
-                    "range end"
-                } else {
-                    ""
+                let end = p.x == self.range.0 || p.x == self.range.1;
+                let mark = match (end, p.ties) {
+                    (true, true) => "range end; tie",
+                    (true, false) => "range end",
+                    (false, true) => "tie",
+                    (false, false) => "",
                 };
                 let row = vec![
                     x(p.x),
@@ -644,6 +920,9 @@ impl Output for ThresholdReport {
         if self.finding == Finding::Crosses {
             out += "\nThe difference need not be monotone in the input: bisection finds one crossing between the ends, not every one.\n";
         }
+        if !self.ties.is_empty() {
+            out += "\ntie: A and B give the same result on every path (to rounding), so the sign of A - B there is noise; values between tied evaluations are taken to tie too.\n";
+        }
         out
     }
 
@@ -659,6 +938,8 @@ impl Output for ThresholdReport {
             "crossing",
             "crossing_ci95_low",
             "crossing_ci95_high",
+            "ties",
+            "tie_stretches",
         ]
         .map(String::from)
         .to_vec();
@@ -673,6 +954,13 @@ impl Output for ThresholdReport {
             .map_or((String::new(), String::new()), |(l, h)| {
                 (csv_number(l), csv_number(h))
             });
+        // Every stretch where the strategies tie, as `low:high`, `;` between.
+        let stretches = self
+            .ties
+            .iter()
+            .map(|t| format!("{}:{}", csv_number(t.low), csv_number(t.high)))
+            .collect::<Vec<_>>()
+            .join(";");
         let rows = self
             .evaluations
             .iter()
@@ -688,9 +976,115 @@ impl Output for ThresholdReport {
                     crossing.clone(),
                     il.clone(),
                     ih.clone(),
+                    p.ties.to_string(),
+                    stretches.clone(),
                 ]
             })
             .collect();
         (header, rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(x: f64, diff_mean: f64, ties: bool) -> Point {
+        Point {
+            x,
+            diff_mean,
+            diff_mcse: if ties { 0.0 } else { 1e4 },
+            diff_ci95: (diff_mean - 2e4, diff_mean + 2e4),
+            ties,
+        }
+    }
+
+    fn report(finding: Finding, ties: Vec<Tie>, evaluations: Vec<Point>) -> ThresholdReport {
+        ThresholdReport {
+            scenario: "s".into(),
+            param: "p.x".into(),
+            as_written: "0.5".into(),
+            a: "a".into(),
+            b: "b".into(),
+            metric: "revenue".into(),
+            seed: 1,
+            paths: 100,
+            runs: evaluations.len(),
+            range: (0.0, 1.0),
+            range_source: "--range".into(),
+            finding,
+            crossing: None,
+            interval: None,
+            interval_open_low: false,
+            interval_open_high: false,
+            a_better_above: None,
+            better_throughout: None,
+            ties,
+            at_low: evaluations[0],
+            at_high: *evaluations.last().unwrap(),
+            evaluations,
+            conclusion: String::new(),
+        }
+    }
+
+    #[test]
+    fn changing_sides_across_a_stretch_of_ties_gives_no_break_even() {
+        let mut r = report(
+            Finding::NoCrossing,
+            vec![Tie {
+                low: 0.4,
+                high: 0.6,
+            }],
+            vec![
+                point(0.0, 2e6, false),
+                point(0.3999, 1e3, false),
+                point(0.4, 1e-11, true),
+                point(0.6, -1e-11, true),
+                point(0.6001, -1e3, false),
+                point(1.0, -2e6, false),
+            ],
+        );
+        r.a_better_above = Some(false);
+        let text = conclusion(&r);
+        assert_eq!(
+            text,
+            "No break-even: `a` earns more when p.x is below 0.4 and `b` when it is above 0.6; \
+             in between they tie (the same revenue on every path, to rounding), so they change \
+             sides over that stretch, not at one value."
+        );
+        r.conclusion = text;
+        let table = r.table();
+        assert_eq!(table.matches("  tie").count(), 2, "{table}");
+        assert!(!table.contains("break-even (interpolated)"), "{table}");
+        let (header, rows) = r.csv();
+        let at = header.iter().position(|h| h == "tie_stretches").unwrap();
+        assert_eq!(rows[0][at], "0.4:0.6");
+    }
+
+    #[test]
+    fn a_tie_at_one_end_names_the_strategy_ahead_elsewhere() {
+        let mut r = report(
+            Finding::NoCrossing,
+            vec![Tie {
+                low: 0.0,
+                high: 0.25,
+            }],
+            vec![
+                point(0.0, 0.0, true),
+                point(0.25, 0.0, true),
+                point(0.2501, -5e3, false),
+                point(1.0, -3e6, false),
+            ],
+        );
+        r.better_throughout = Some("b".into());
+        let text = conclusion(&r);
+        assert!(
+            text.starts_with(
+                "No crossing: `a` and `b` tie for p.x up to 0.25 (the same revenue on every \
+                 path, to rounding), and elsewhere `b` earns more than `a`"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("below it"), "{text}");
     }
 }

@@ -9,17 +9,27 @@
 //! runs that scenario twice with the same seed ([`planned_runs`] passes): the
 //! first pass finds the best week (highest mean revenue), the second tracks
 //! each variant's paired revenue difference with it. Both passes see the same
-//! paths, so the second reproduces the first's numbers exactly. A week whose
-//! paired difference with the best week has a 95 % interval containing 0 is
-//! statistically indistinguishable from it.
+//! paths, so the second reproduces the first's numbers exactly.
+//!
+//! A week *ties* with the best when the two give the same revenue on every
+//! path, to rounding: no path's difference exceeds a relative
+//! [`TIE_TOLERANCE`](super::threshold::TIE_TOLERANCE) of their mean revenue (moving the escalation between
+//! those weeks changes nothing, and what is left is floating-point noise of
+//! about 1e-10 dollars). A week that ties is indistinguishable from the best,
+//! whatever the interval of its noise says. Otherwise a week is statistically
+//! indistinguishable from the best when the 95 % interval of its paired
+//! difference contains 0; a nonzero difference with a zero standard error (the
+//! same nonzero amount on every path) is not.
 
 use serde::Serialize;
 
 use crate::engine::RunSummary;
+use crate::engine::stats::Moments;
 use crate::report::table::{columns, count, millions, percent, signed_millions};
 use crate::report::{Output, csv_number};
 use crate::scenario::{Scenario, Trigger};
 
+use super::threshold::identical_on_every_path;
 use super::{AnalysisError, Budget, Progress, strategy_index};
 
 /// What `impasse timing` is asked.
@@ -85,8 +95,12 @@ pub struct WeekPoint {
     pub diff_vs_best_ci95: (f64, f64),
     /// Whether this is the best week.
     pub is_best: bool,
+    /// Whether this week (other than the best) gives the same revenue as the
+    /// best on every path, to rounding: a tie.
+    pub ties_best: bool,
     /// Whether this week (other than the best) is statistically
-    /// indistinguishable from the best: the interval above contains 0.
+    /// indistinguishable from the best: it ties with it, or the interval
+    /// above contains 0.
     pub indistinguishable: bool,
 }
 
@@ -107,6 +121,26 @@ pub struct OnImpasse {
     pub diff_vs_best_mean: f64,
     /// 95 % interval of that difference.
     pub diff_vs_best_ci95: (f64, f64),
+    /// Whether it gives the same revenue as the best week on every path, to
+    /// rounding: a tie.
+    pub ties_best: bool,
+    /// Whether it is statistically indistinguishable from the best week: it
+    /// ties with it, or the interval above contains 0.
+    pub indistinguishable: bool,
+}
+
+/// How a variant compares with the best week, from its paired revenue
+/// difference `diff` (variant − best) and the two mean revenues.
+///
+/// A tie (the same revenue on every path, to rounding) is indistinguishable
+/// from the best. Otherwise the 95 % interval decides: a zero difference with
+/// a zero standard error cannot arise without a tie, and a nonzero
+/// difference with a zero standard error (the same amount on every path) is
+/// distinguishable, since its interval is that single nonzero value.
+fn against_best(diff: &Moments, mean: f64, best_mean: f64) -> (bool, bool) {
+    let ties = identical_on_every_path(diff, mean.abs().max(best_mean.abs()));
+    let (lo, hi) = diff.ci95();
+    (ties, ties || (lo <= 0.0 && 0.0 <= hi))
 }
 
 /// The result of `impasse timing`.
@@ -135,8 +169,12 @@ pub struct TimingReport {
     pub weeks: Vec<WeekPoint>,
     /// The week with the highest mean revenue (ties: the earliest).
     pub best_week: i32,
-    /// The other weeks statistically indistinguishable from the best.
+    /// The other weeks statistically indistinguishable from the best (those
+    /// that tie with it included).
     pub indistinguishable_weeks: Vec<i32>,
+    /// The other weeks that tie with the best: the same revenue on every
+    /// path, to rounding.
+    pub tied_weeks: Vec<i32>,
     /// The same strategy with the move `on_impasse`.
     pub on_impasse: OnImpasse,
 }
@@ -237,6 +275,7 @@ pub fn timing(
     let summary = super::run(&timed, budget, &pairs, progress)?;
     debug_assert_eq!(best_of(&summary, n), best);
 
+    let best_mean = summary.strategies[best].revenue.mean();
     let points: Vec<WeekPoint> = weeks
         .iter()
         .enumerate()
@@ -244,6 +283,7 @@ pub fn timing(
             let s = &summary.strategies[i];
             let d = &summary.pairs[i].revenue;
             let ci = d.ci95();
+            let (ties, indistinguishable) = against_best(d, s.revenue.mean(), best_mean);
             WeekPoint {
                 week,
                 revenue_mean: s.revenue.mean(),
@@ -254,11 +294,13 @@ pub fn timing(
                 diff_vs_best_mean: d.mean(),
                 diff_vs_best_ci95: ci,
                 is_best: i == best,
-                indistinguishable: i != best && ci.0 <= 0.0 && 0.0 <= ci.1,
+                ties_best: i != best && ties,
+                indistinguishable: i != best && indistinguishable,
             }
         })
         .collect();
     let (s, d) = (&summary.strategies[n], &summary.pairs[n].revenue);
+    let (ties, indistinguishable) = against_best(d, s.revenue.mean(), best_mean);
     let on_impasse = OnImpasse {
         revenue_mean: s.revenue.mean(),
         revenue_mcse: s.revenue.mcse(),
@@ -267,6 +309,8 @@ pub fn timing(
         patient_weeks_out_of_network_mean: s.patient_weeks_out_of_network.mean(),
         diff_vs_best_mean: d.mean(),
         diff_vs_best_ci95: d.ci95(),
+        ties_best: ties,
+        indistinguishable,
     };
     Ok(TimingReport {
         scenario: scenario.name.clone(),
@@ -282,6 +326,11 @@ pub fn timing(
         indistinguishable_weeks: points
             .iter()
             .filter(|p| p.indistinguishable)
+            .map(|p| p.week)
+            .collect(),
+        tied_weeks: points
+            .iter()
+            .filter(|p| p.ties_best)
             .map(|p| p.week)
             .collect(),
         weeks: points,
@@ -314,16 +363,22 @@ fn signed_interval(ci: (f64, f64)) -> String {
 impl Output for TimingReport {
     fn table(&self) -> String {
         let word = self.decision.word();
+        let any_tie = !self.tied_weeks.is_empty() || self.on_impasse.ties_best;
         let mut out = format!(
             "Scenario {}: timing of the {word} of `{}`, weeks {} to {} every {}; {} paths, seed {}, every week on the same paths.\n\
-             Expected net present revenue in $M; `vs best`: paired difference with the best week (*); ~: indistinguishable from it at 95 %.\n\n",
+             Expected net present revenue in $M; `vs best`: paired difference with the best week (*);{} ~: indistinguishable from it at 95 %.\n\n",
             self.scenario,
             self.strategy,
             self.from,
             self.to,
             self.step,
             count(self.paths as f64),
-            self.seed
+            self.seed,
+            if any_tie {
+                " =: ties with it (the same revenue on every path);"
+            } else {
+                ""
+            }
         );
         let mut rows: Vec<Vec<String>> = self
             .weeks
@@ -331,6 +386,8 @@ impl Output for TimingReport {
             .map(|p| {
                 let mark = if p.is_best {
                     "*"
+                } else if p.ties_best {
+                    "="
                 } else if p.indistinguishable {
                     "~"
                 } else {
@@ -351,7 +408,7 @@ impl Output for TimingReport {
         let o = &self.on_impasse;
         rows.push(vec![
             "on_impasse".into(),
-            String::new(),
+            if o.ties_best { "=" } else { "" }.into(),
             millions(o.revenue_mean),
             interval(o.revenue_ci95),
             percent(o.p_out_of_network),
@@ -373,18 +430,45 @@ impl Output for TimingReport {
             &rows,
         );
         out += &format!("\nBest {word} week: {}", self.best_week);
-        if self.indistinguishable_weeks.is_empty() {
-            out += "; no other week is statistically indistinguishable from it.\n";
-        } else {
-            let list: Vec<String> = self
-                .indistinguishable_weeks
+        let list = |weeks: &[i32]| {
+            weeks
                 .iter()
                 .map(i32::to_string)
-                .collect();
-            out += &format!(
-                "; statistically indistinguishable from it (95 %): {}.\n",
-                list.join(", ")
-            );
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // Ties first (identical results), then the weeks only statistically
+        // indistinguishable.
+        let close: Vec<i32> = self
+            .indistinguishable_weeks
+            .iter()
+            .copied()
+            .filter(|w| !self.tied_weeks.contains(w))
+            .collect();
+        match (self.tied_weeks.len(), close.is_empty()) {
+            (0, true) => out += "; no other week is statistically indistinguishable from it.\n",
+            (0, false) => {
+                out += &format!(
+                    "; statistically indistinguishable from it (95 %): {}.\n",
+                    list(&close)
+                );
+            }
+            (k, close_is_empty) => {
+                out += &format!(
+                    "; {} {} tie{} with it: identical results, the same revenue on every path (to rounding)",
+                    if k == 1 { "week" } else { "weeks" },
+                    list(&self.tied_weeks),
+                    if k == 1 { "s" } else { "" }
+                );
+                if close_is_empty {
+                    out += ".\n";
+                } else {
+                    out += &format!(
+                        "; also statistically indistinguishable from it (95 %): {}.\n",
+                        list(&close)
+                    );
+                }
+            }
         }
         let last_tried = self.weeks.last().map_or(self.to, |p| p.week);
         let at_edge = (self.best_week == self.from && self.from > self.legal_range.0)
@@ -396,7 +480,9 @@ impl Output for TimingReport {
             );
         }
         let (lo, hi) = o.diff_vs_best_ci95;
-        let verdict = if lo > 0.0 {
+        let verdict = if o.ties_best {
+            "a tie with the best fixed week, the same revenue on every path"
+        } else if lo > 0.0 {
             "better than the best fixed week"
         } else if hi < 0.0 {
             "worse than the best fixed week"
@@ -427,6 +513,7 @@ impl Output for TimingReport {
             "diff_vs_best_ci95_high",
             "is_best",
             "indistinguishable",
+            "ties_best",
         ]
         .map(String::from)
         .to_vec();
@@ -451,6 +538,7 @@ impl Output for TimingReport {
                 );
                 row.push(p.is_best.to_string());
                 row.push(p.indistinguishable.to_string());
+                row.push(p.ties_best.to_string());
                 row
             })
             .collect();
@@ -472,8 +560,45 @@ impl Output for TimingReport {
             .map(csv_number),
         );
         row.push("false".into());
-        row.push((lo <= 0.0 && 0.0 <= hi).to_string());
+        row.push(o.indistinguishable.to_string());
+        row.push(o.ties_best.to_string());
         rows.push(row);
         (header, rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diffs(values: &[f64]) -> Moments {
+        let mut m = Moments::new();
+        for &v in values {
+            m.push(v);
+        }
+        m
+    }
+
+    #[test]
+    fn a_zero_difference_ties_and_a_constant_nonzero_one_does_not() {
+        let mean = 4e8;
+        // Zero on every path, zero standard error: a tie.
+        assert_eq!(against_best(&diffs(&[0.0; 50]), mean, mean), (true, true));
+        // Rounding noise of one sign: its interval leaves out zero, yet it is
+        // a tie, so indistinguishable.
+        let noise: Vec<f64> = (0..50).map(|i| 1e-8 * f64::from(i % 3)).collect();
+        let (lo, _) = diffs(&noise).ci95();
+        assert!(lo > 0.0);
+        assert_eq!(against_best(&diffs(&noise), mean, mean), (true, true));
+        // The same nonzero amount on every path: zero standard error, a
+        // difference known exactly, so distinguishable.
+        let d = diffs(&[-25.0; 50]);
+        assert_eq!(d.mcse(), 0.0);
+        assert_eq!(against_best(&d, mean - 25.0, mean), (false, false));
+        // Differences that cancel out are no tie, but their interval
+        // contains zero.
+        let mut mixed = vec![0.0; 48];
+        mixed.extend([1e6, -1e6]);
+        assert_eq!(against_best(&diffs(&mixed), mean, mean), (false, true));
     }
 }

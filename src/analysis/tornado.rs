@@ -31,6 +31,7 @@ use crate::engine::RunSummary;
 use crate::engine::stats::Moments;
 use crate::report::table::{columns, count, millions, signed_millions};
 use crate::report::{Output, csv_number};
+use crate::scenario::labels::{describe, format_value};
 use crate::scenario::{Dist, Scenario};
 
 use super::{AnalysisError, Budget, Progress, only_strategies, run, strategy_index};
@@ -377,6 +378,8 @@ pub fn plan(scenario: &Scenario, options: &TornadoOptions) -> Result<TornadoPlan
 pub struct Bar {
     /// Dotted path of the input.
     pub input: String,
+    /// The input in words ([`describe`]): `the payer's belief in a real notice`.
+    pub label: String,
     /// Uncertain or fixed.
     pub kind: InputKind,
     /// The input as written in the scenario.
@@ -513,6 +516,7 @@ pub fn tornado(
             (None, None)
         };
         bars.push(Bar {
+            label: describe(&swing.input),
             input: swing.input,
             kind: swing.kind,
             as_written: swing.as_written,
@@ -568,6 +572,17 @@ pub(crate) fn short(x: f64) -> String {
         s
     };
     if s == "-0" { "0".into() } else { s }
+}
+
+/// An input in words with its dotted path, for lists in the table's notes:
+/// `share of this payer's revenue kept out of network (provider.oon.volume_retention)`.
+fn in_words(path: &str) -> String {
+    let words = describe(path);
+    if words == path {
+        words
+    } else {
+        format!("{words} ({path})")
+    }
 }
 
 /// A percentage without needless decimals (`10`, `2.5`).
@@ -636,23 +651,21 @@ impl Output for TornadoReport {
         if diff {
             header.push("flips");
         }
-        let star = |x: f64, clamped: bool| {
-            if clamped {
-                format!("{}*", short(x))
-            } else {
-                short(x)
-            }
+        header.push("path (for --set)");
+        let star = |path: &str, x: f64, clamped: bool| {
+            let x = format_value(path, x);
+            if clamped { format!("{x}*") } else { x }
         };
         let rows: Vec<Vec<String>> = self
             .bars
             .iter()
             .map(|b| {
                 let mut row = vec![
-                    b.input.clone(),
+                    b.label.clone(),
                     b.kind.name().to_string(),
                     b.as_written.clone(),
-                    star(b.low, b.low_clamped),
-                    star(b.high, b.high_clamped),
+                    star(&b.input, b.low, b.low_clamped),
+                    star(&b.input, b.high, b.high_clamped),
                     self.value(b.metric_low, diff),
                     self.value(b.metric_high, diff),
                     self.value(b.swing, false),
@@ -667,6 +680,7 @@ impl Output for TornadoReport {
                         .to_string(),
                     );
                 }
+                row.push(b.input.clone());
                 row
             })
             .collect();
@@ -688,20 +702,24 @@ impl Output for TornadoReport {
             self.value(Z95 * noise, false)
         );
         if diff {
-            let flipping = self.flipping();
+            let flipping: Vec<String> = self.flipping().into_iter().map(in_words).collect();
             if flipping.is_empty() {
                 out += "No single input, moved between its two ends, changes the sign of the difference: the ranking holds.\n";
             } else {
                 out += &format!(
                     "Inputs that could flip the decision (the difference changes sign): {}.\n",
-                    flipping.join(", ")
+                    flipping.join("; ")
                 );
             }
         }
         if !self.not_varied.is_empty() {
             out += &format!(
                 "Not varied (fixed at 0, so a relative change cannot move them): {}.\n",
-                self.not_varied.join(", ")
+                self.not_varied
+                    .iter()
+                    .map(|p| in_words(p))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             );
         }
         out
@@ -726,6 +744,7 @@ impl Output for TornadoReport {
             "flip_significant",
             "base",
             "base_mcse",
+            "label",
         ]
         .map(String::from)
         .to_vec();
@@ -752,6 +771,7 @@ impl Output for TornadoReport {
                     flag(b.flip_significant),
                     csv_number(self.base),
                     csv_number(self.base_mcse),
+                    b.label.clone(),
                 ]
             })
             .collect();

@@ -29,6 +29,7 @@
 //! prices the whole course over the horizon.
 
 pub mod bluff;
+pub mod cashflow;
 pub mod data;
 pub mod escalation;
 pub mod expiry;

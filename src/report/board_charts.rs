@@ -1,38 +1,54 @@
-//! The seven charts of a board report, from a [`BoardData`]: each an SVG
+//! The ten charts of a board report, from a [`BoardData`]: each an SVG
 //! document with a stable, file-friendly id (`--charts DIR` writes
 //! `DIR/<id>.svg`).
 //!
 //! | id | chart |
 //! |---|---|
 //! | `strategy-comparison` | expected revenue per strategy, 95 % interval and P5–P95 |
+//! | `risk-return` | decision value against downside (CVaR5), patients as bubble area, efficient frontier |
+//! | `gain-distribution` | the recommended strategy's gain over the runner-up, world by world |
 //! | `revenue-distribution` | revenue CDF per strategy |
 //! | `tornado` | what moves the difference between the top two strategies |
 //! | `escalation-timing` | expected revenue against the escalation week, best week marked |
+//! | `weekly-cash` | the recommended strategy's weekly revenue over the horizon, as a fan |
 //! | `deal-timing` | when deals close before expiry (the deadline effect) |
 //! | `timelines` | sample negotiations week by week |
 //! | `patient-access` | patient-weeks without in-network access and patients switched |
 //!
-//! A chart whose data is absent (no tornado with a single strategy, no
-//! timing when no strategy escalates) is left out; [`omitted`] says why.
+//! A chart whose data is absent (no tornado or gain with a single strategy,
+//! no timing when no strategy escalates) is left out; [`omitted`] says why.
+//! [`caption`] says how to read a chart; [`caption_for`] adds what this
+//! report's numbers say.
 
 use crate::analysis::board::BoardData;
+use crate::analysis::tornado::Metric;
 use crate::report::charts::{
-    self, DealTiming, EscalationTiming, PatientAccess, RevenueCdf, StrategyEstimate, TimelinePanel,
-    TimingPoint, Tornado, TornadoBar, axis::Unit,
+    self, DealTiming, EscalationTiming, GainDistribution, PatientAccess, RevenueCdf, RiskReturn,
+    RiskReturnPoint, StrategyEstimate, TimelinePanel, TimingPoint, Tornado, TornadoBar, WeeklyCash,
+    axis::Unit,
 };
+use crate::scenario::Objective;
 
 /// 1.96: the two-sided 95 % normal quantile.
 const Z95: f64 = 1.959963984540054;
 
-/// Most bars shown in the tornado (inputs that flip the decision are always shown).
+/// Bars shown in the tornado by swing; inputs that flip the decision are
+/// added beyond them, up to [`TORNADO_MAX`] bars in all.
 pub const TORNADO_BARS: usize = 8;
 
+/// Most bars in the tornado; the caption counts the inputs that could flip
+/// the decision but did not fit (the tornado table lists them all).
+pub const TORNADO_MAX: usize = 12;
+
 /// The chart ids, in report order.
-pub const CHART_IDS: [&str; 7] = [
+pub const CHART_IDS: [&str; 10] = [
     "strategy-comparison",
+    "risk-return",
+    "gain-distribution",
     "revenue-distribution",
     "tornado",
     "escalation-timing",
+    "weekly-cash",
     "deal-timing",
     "timelines",
     "patient-access",
@@ -64,6 +80,15 @@ pub struct Omitted {
 pub fn title(data: &BoardData, id: &str) -> String {
     match id {
         "strategy-comparison" => "Expected net present revenue by strategy".into(),
+        "risk-return" => "Value against downside, by strategy".into(),
+        "gain-distribution" => match &data.lead {
+            Some(l) => format!(
+                "Gain of {} over {}, world by world",
+                l.strategy, l.runner_up
+            ),
+            None => "Gain of the recommended strategy, world by world".into(),
+        },
+        "weekly-cash" => format!("Weekly revenue with {}", data.recommended),
         "revenue-distribution" => "Distribution of net present revenue across worlds".into(),
         "tornado" => match data.tornado.as_ref().map(|t| t.strategies.as_slice()) {
             Some([a, b, ..]) => format!("What moves the choice between {a} and {b}"),
@@ -84,16 +109,25 @@ pub fn title(data: &BoardData, id: &str) -> String {
 pub fn caption(id: &str) -> &'static str {
     match id {
         "strategy-comparison" => {
-            "Each dot is a strategy's expected revenue with its 95% interval; the pale bar spans the 5th to 95th percentile across simulated worlds. Further right is better."
+            "Each dot is a strategy's expected revenue. The pale bar spans the 5th to 95th percentile across simulated worlds (the spread of outcomes); the black bar, drawn only where it is wider than the dot, is the 95% interval of the expected value (the precision of the estimate), which is also printed in the right-hand column. Further right is better."
+        }
+        "risk-return" => {
+            "Each bubble is a strategy: up is its decision value, right is its downside (the average of its worst 5% of simulated worlds), so up and to the right is better. The bubble's area is the expected number of patients who lose in-network access: the chance of going out of network at some renewal times the patients cut off when it does. The line joins the efficient frontier, the strategies no other beats on both value and downside; the recommended strategy is ringed."
+        }
+        "gain-distribution" => {
+            "How the difference in decision score between the recommended strategy and the runner-up is spread across simulated worlds (1st to 99th percentile): bars left of zero, on the shaded side, are worlds where the recommended strategy does worse; the dashed line is the mean difference. This is the spread of outcomes, not the precision of the mean."
+        }
+        "weekly-cash" => {
+            "Revenue from this payer's members in each week, not discounted, across simulated worlds: the line is the median, the dark band holds half of the worlds and the pale band 90% of them. Weeks out of network pull the lower band down; the loss on other business while out of network is included."
         }
         "revenue-distribution" => {
             "Each curve shows the share of worlds (up) with revenue at or below a value (across); a curve further right is better, and where curves cross one has the better downside, the other the better upside."
         }
         "tornado" => {
-            "Each bar moves one input to its low and high value, the others as written, and shows how the revenue gap between the top two strategies changes; a bar crossing zero could flip the recommendation."
+            "Each bar moves one input to its low and high value, the others as written, and shows how the gap in the decision's objective between the top two strategies changes; a bar crossing zero could flip the recommendation."
         }
         "escalation-timing" => {
-            "Expected revenue (with its 95% band) if the escalation to the payer's executives happens in a given week before expiry; the best week is marked and the dashed line shows escalating when talks stall."
+            "Expected revenue (with the 95% interval of each estimate as a band) if the escalation to the payer's executives happens in a given week before expiry; the best week is marked and the dashed line shows escalating when talks stall. The axis spans at least 2% of the expected revenue, so small differences look small; the chart states how much the best and worst weeks differ."
         }
         "deal-timing" => {
             "Share of all simulated worlds whose deal closes in each week before expiry: deals bunch just before the deadline."
@@ -108,6 +142,110 @@ pub fn caption(id: &str) -> &'static str {
     }
 }
 
+/// How to read chart `id`, followed by what this report's numbers say
+/// ([`caption`] and [`caption_extra`]).
+pub fn caption_for(data: &BoardData, id: &str) -> String {
+    match caption_extra(data, id) {
+        Some(e) => format!("{} {e}", caption(id)),
+        None => caption(id).to_string(),
+    }
+}
+
+/// What this report's numbers say on chart `id`, in a sentence or two (the
+/// shares of worlds, the out-of-network worlds), if it has anything to add
+/// to [`caption`].
+pub fn caption_extra(data: &BoardData, id: &str) -> Option<String> {
+    let pct = |p: f64| crate::report::summary::percent(p);
+    match id {
+        "risk-return" => Some(format!(
+            "Value: {}. Downside: the average of the worst 5% of worlds by {}.",
+            value_words(data),
+            objective_word(data)
+        )),
+        "gain-distribution" => data.lead.as_ref().map(|l| {
+            let same = (1.0 - l.p_better - l.p_worse).max(0.0);
+            format!(
+                "{} does better than {} in {} of worlds, worse in {}{}; on average it {} {} of {} per world.",
+                l.strategy,
+                l.runner_up,
+                pct(l.p_better),
+                pct(l.p_worse),
+                if same > 0.0005 {
+                    format!(" and the same in {}", pct(same))
+                } else {
+                    String::new()
+                },
+                if l.mean < 0.0 { "loses" } else { "gains" },
+                crate::report::summary::money(l.mean.abs()),
+                score_words(data)
+            )
+        }),
+        "tornado" => {
+            let hidden = tornado_bars(data).1;
+            (hidden > 0).then(|| {
+                format!(
+                    "{hidden} more input{} could also flip the sign but are not drawn; the tornado table lists every input.",
+                    if hidden == 1 { "" } else { "s" }
+                )
+            })
+        }
+        "weekly-cash" => data.weekly_cash.as_ref().map(|f| {
+            let mut s = format!(
+                "{} worlds (the first of the run's seed); {} goes out of network at some renewal in {} of them.",
+                charts::axis::thousands(f.paths as f64),
+                f.strategy,
+                pct(f.p_out_of_network)
+            );
+            if let Some((path, _)) = &f.example {
+                s += &format!(
+                    " The vermillion line is world {path}, one that goes out of network."
+                );
+            }
+            if f.p_out_of_network < 0.05 {
+                s += " Fewer than 5% of worlds go out of network, so the bands do not show the drop; the example world does.";
+            }
+            s
+        }),
+        _ => None,
+    }
+}
+
+/// The objective in words: `margin` or `revenue`.
+fn objective_word(data: &BoardData) -> &'static str {
+    match data.run.decision.objective {
+        Objective::Margin => "contribution margin",
+        Objective::Revenue => "revenue",
+    }
+}
+
+/// What the decision score of a world is, in words.
+fn score_words(data: &BoardData) -> String {
+    let d = &data.run.decision;
+    if d.patient_week_price > 0.0 {
+        format!(
+            "{} less {} per patient-week out of network",
+            objective_word(data),
+            crate::report::summary::money(d.patient_week_price)
+        )
+    } else {
+        objective_word(data).to_string()
+    }
+}
+
+/// What a strategy's decision value is, in words.
+fn value_words(data: &BoardData) -> String {
+    let d = &data.run.decision;
+    if d.risk_tolerance.is_finite() {
+        format!(
+            "the certainty equivalent of the {} at a risk tolerance of {}",
+            score_words(data),
+            crate::report::summary::money(d.risk_tolerance)
+        )
+    } else {
+        format!("the expected {}", score_words(data))
+    }
+}
+
 /// The charts of `data` with data to show, in [`CHART_IDS`] order.
 pub fn charts(data: &BoardData) -> Vec<Chart> {
     CHART_IDS
@@ -116,6 +254,9 @@ pub fn charts(data: &BoardData) -> Vec<Chart> {
             let title = title(data, id);
             let svg = match id {
                 "strategy-comparison" => strategy_comparison(data, &title),
+                "risk-return" => risk_return(data, &title),
+                "gain-distribution" => gain_distribution(data, &title),
+                "weekly-cash" => weekly_cash(data, &title),
                 "revenue-distribution" => revenue_distribution(data, &title),
                 "tornado" => tornado(data, &title),
                 "escalation-timing" => escalation_timing(data, &title),
@@ -162,6 +303,13 @@ pub fn reason(data: &BoardData, id: &str) -> String {
             "No strategy closes a deal before expiry in any simulated world.".into()
         }
         "timelines" => "No sample negotiation was recorded.".into(),
+        "gain-distribution" if data.runner_up.is_none() => {
+            "The scenario has a single strategy, so there is no runner-up to compare with.".into()
+        }
+        "gain-distribution" => {
+            "The recommended strategy and the runner-up were not tracked on the same worlds.".into()
+        }
+        "weekly-cash" => "No weekly revenue was computed.".into(),
         _ => "There is no data for this chart.".into(),
     }
 }
@@ -182,6 +330,116 @@ fn strategy_comparison(data: &BoardData, title: &str) -> Option<String> {
     (!rows.is_empty()).then(|| charts::strategy_comparison(title, &rows))
 }
 
+fn risk_return(data: &BoardData, title: &str) -> Option<String> {
+    let objective = data.run.decision.objective;
+    let excluded = &data.run.recommendation.excluded;
+    let points: Vec<RiskReturnPoint> = ranked(data)
+        .map(|s| {
+            let affected = s.patients_affected_if_oon.mean;
+            let p = s.p_out_of_network_any_renewal;
+            RiskReturnPoint {
+                name: s.name.clone(),
+                value: s.decision_value,
+                downside: match objective {
+                    Objective::Margin => s.margin.cvar5,
+                    Objective::Revenue => s.revenue.cvar5,
+                },
+                // No episode: no one affected.
+                patients: if p > 0.0 && affected.is_finite() {
+                    p * affected
+                } else {
+                    0.0
+                },
+                recommended: s.name == data.recommended,
+                excluded: excluded.iter().any(|e| e.strategy == s.name),
+            }
+        })
+        .collect();
+    if points.is_empty() {
+        return None;
+    }
+    let word = match objective {
+        Objective::Margin => "margin",
+        Objective::Revenue => "revenue",
+    };
+    let d = &data.run.decision;
+    let value = if d.risk_tolerance.is_finite() {
+        format!("Decision value: certainty equivalent of {word}")
+    } else {
+        format!("Decision value: expected {word}")
+    };
+    let value_title = if d.patient_week_price > 0.0 {
+        format!("{value} less patient cost, $M")
+    } else {
+        format!("{value}, $M")
+    };
+    Some(charts::risk_return(
+        title,
+        &RiskReturn {
+            points,
+            value_title,
+            downside_title: format!("Downside: average of the worst 5 % of worlds, {word}, $M"),
+            patients_label: "expected patients cut off".into(),
+        },
+    ))
+}
+
+fn gain_distribution(data: &BoardData, title: &str) -> Option<String> {
+    let l = data.lead.as_ref()?;
+    let what = match data.run.decision.objective {
+        Objective::Margin if data.run.decision.patient_week_price > 0.0 => {
+            "margin less patient cost"
+        }
+        Objective::Revenue if data.run.decision.patient_week_price > 0.0 => {
+            "revenue less patient cost"
+        }
+        Objective::Margin => "margin",
+        Objective::Revenue => "revenue",
+    };
+    Some(charts::gain_distribution(
+        title,
+        &GainDistribution {
+            strategy: l.strategy.clone(),
+            runner_up: l.runner_up.clone(),
+            quantiles: l.quantiles.clone(),
+            mean: l.mean,
+            p_better: l.p_better,
+            p_worse: l.p_worse,
+            what: what.into(),
+        },
+    ))
+}
+
+fn weekly_cash(data: &BoardData, title: &str) -> Option<String> {
+    let f = data.weekly_cash.as_ref()?;
+    let term = i64::from(data.run.term_weeks.max(1));
+    let expiries = (0..i64::from(data.run.renewals.max(1)))
+        .map(|k| k * term)
+        .collect();
+    Some(charts::weekly_cash(
+        title,
+        &WeeklyCash {
+            strategy: f.strategy.clone(),
+            paths: f.paths,
+            first_week: f.first_week,
+            p5: f.p5.clone(),
+            p25: f.p25.clone(),
+            p50: f.p50.clone(),
+            p75: f.p75.clone(),
+            p95: f.p95.clone(),
+            today: Some(f.today),
+            expiries,
+            p_out_of_network: f.p_out_of_network,
+            example: f.example.as_ref().map(|(path, v)| {
+                (
+                    format!("a world that goes out of network (world {path})"),
+                    v.clone(),
+                )
+            }),
+        },
+    ))
+}
+
 fn revenue_distribution(data: &BoardData, title: &str) -> Option<String> {
     let cdfs: Vec<RevenueCdf> = data
         .revenue_cdfs
@@ -194,15 +452,23 @@ fn revenue_distribution(data: &BoardData, title: &str) -> Option<String> {
     (!cdfs.is_empty()).then(|| charts::revenue_distribution(title, &cdfs))
 }
 
-fn tornado(data: &BoardData, title: &str) -> Option<String> {
-    let t = data.tornado.as_ref()?;
+/// The tornado's bars, and how many inputs that flip the sign are left out.
+fn tornado_bars(data: &BoardData) -> (Vec<TornadoBar>, usize) {
     let mut bars: Vec<TornadoBar> = Vec::new();
+    let mut hidden = 0;
+    let Some(t) = data.tornado.as_ref() else {
+        return (bars, 0);
+    };
     for b in &t.bars {
         let flips = b.flips == Some(true);
         if b.swing <= 0.0 && !flips {
             continue;
         }
         if bars.len() >= TORNADO_BARS && !flips {
+            continue;
+        }
+        if bars.len() >= TORNADO_MAX {
+            hidden += usize::from(flips);
             continue;
         }
         bars.push(TornadoBar {
@@ -213,13 +479,24 @@ fn tornado(data: &BoardData, title: &str) -> Option<String> {
             metric_high: b.metric_high,
         });
     }
+    (bars, hidden)
+}
+
+fn tornado(data: &BoardData, title: &str) -> Option<String> {
+    let t = data.tornado.as_ref()?;
+    let (bars, _) = tornado_bars(data);
     if bars.is_empty() {
         return None;
     }
+    let (what, unit) = match t.metric {
+        Metric::Margin => ("expected margin", "$M"),
+        Metric::Revenue => ("expected revenue", "$M"),
+        Metric::PatientWeeks => ("patient-weeks out of network", "patient-weeks"),
+    };
     let axis_title = match t.strategies.as_slice() {
-        [a, b, ..] => format!("{a} \u{2212} {b}, expected revenue difference, $M"),
-        [a] => format!("{a}, expected revenue, $M"),
-        [] => "$M".into(),
+        [a, b, ..] => format!("Difference in {what}, {a} \u{2212} {b}, {unit}"),
+        [a] => format!("{a}, {what}, {unit}"),
+        [] => unit.into(),
     };
     Some(charts::tornado(
         title,
@@ -351,7 +628,7 @@ mod tests {
     }
 
     #[test]
-    fn the_builtin_scenario_has_all_seven_charts() {
+    fn the_builtin_scenario_has_all_ten_charts() {
         let data = board(&Scenario::builtin());
         let c = charts(&data);
         let ids: Vec<&str> = c.iter().map(|c| c.id.as_str()).collect();
@@ -360,10 +637,11 @@ mod tests {
             assert!(chart.svg.starts_with("<svg"), "{}", chart.id);
             assert!(!chart.title.is_empty());
             assert!(!caption(&chart.id).is_empty());
+            assert!(caption_for(&data, &chart.id).starts_with(caption(&chart.id)));
             assert!(
                 chart
                     .svg
-                    .contains(&format!("<title>{}</title>", chart.title)),
+                    .contains(&format!("<title>{}</title>", charts::esc(&chart.title))),
                 "{}",
                 chart.id
             );
@@ -379,7 +657,7 @@ mod tests {
             .iter()
             .filter(|b| t.svg.contains(&format!(">{}<", b.input)))
             .count();
-        assert!((1..=TORNADO_BARS + 2).contains(&shown), "{shown}");
+        assert!((1..=TORNADO_MAX).contains(&shown), "{shown}");
     }
 
     #[test]
@@ -394,8 +672,12 @@ mod tests {
         assert!(ids.contains(&"strategy-comparison".to_string()));
         let gone = omitted(&data);
         let gone_ids: Vec<&str> = gone.iter().map(|o| o.id.as_str()).collect();
-        assert_eq!(gone_ids, ["tornado", "escalation-timing"]);
+        assert_eq!(
+            gone_ids,
+            ["gain-distribution", "tornado", "escalation-timing"]
+        );
         assert!(gone[0].reason.contains("single strategy"));
-        assert!(gone[1].reason.contains("escalates"));
+        assert!(gone[1].reason.contains("single strategy"));
+        assert!(gone[2].reason.contains("escalates"));
     }
 }

@@ -15,7 +15,8 @@ use crate::analysis::threshold::Finding as ThresholdFinding;
 use crate::scenario::{Agenda, Objective, Trigger};
 
 use super::StrategyReport;
-use super::summary::{count, gloss, money, percent, value};
+use super::summary::{count, money, percent};
+use crate::scenario::labels::format_value;
 
 /// One labelled line of the brief.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,9 +63,17 @@ fn chance(p: f64) -> String {
     }
 }
 
-/// The label of an input in plain words: its gloss, or its path.
-fn label(data: &BoardData, input: &str) -> String {
-    gloss(data, input).unwrap_or_else(|| input.to_string())
+/// The label of an input in plain words.
+fn label(input: &str) -> String {
+    crate::scenario::labels::describe(input)
+}
+
+/// What the scenario assumes for an input, in plain words.
+fn assumed(data: &BoardData, input: &str, as_written: &str) -> String {
+    data.assumptions
+        .iter()
+        .find(|a| a.input == input)
+        .map_or_else(|| as_written.to_string(), |a| a.words.clone())
 }
 
 fn objective_words(o: Objective) -> &'static str {
@@ -250,9 +259,9 @@ fn triggers(data: &BoardData) -> Vec<String> {
         let side = if above { "below" } else { "above" };
         out.push(format!(
             "If {} is {side} {} (the scenario assumes {}), choose {other} instead.",
-            label(data, &t.param),
-            value(x),
-            t.as_written
+            label(&t.param),
+            format_value(&t.param, x),
+            assumed(data, &t.param, &t.as_written)
         ));
     }
     if let (Some(t), Some(other)) = (&data.tornado, other) {
@@ -274,9 +283,9 @@ fn triggers(data: &BoardData) -> Vec<String> {
             };
             out.push(format!(
                 "If {} is {end} {} (the scenario assumes {}), {other} does better than {chosen}.",
-                label(data, &b.input),
-                value(at),
-                b.as_written
+                label(&b.input),
+                format_value(&b.input, at),
+                assumed(data, &b.input, &b.as_written)
             ));
         }
     }

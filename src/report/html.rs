@@ -417,11 +417,15 @@ fn summary_section(out: &mut String, data: &BoardData, findings: &[Finding]) {
                 &format!("Gain over {}", data.baseline),
                 format!("+{}", summary::money_with(m.diff_mean, d))
                     .replace("+\u{2212}", "\u{2212}"),
-                format!(
-                    "95% interval {} to {}",
-                    summary::money_with(m.diff_ci95.0, d),
-                    summary::money_with(m.diff_ci95.1, d)
-                ),
+                if m.diff_p5.is_finite() {
+                    format!(
+                        "{} to {} across worlds (5th to 95th percentile)",
+                        summary::money_with(m.diff_p5, d),
+                        summary::money_with(m.diff_p95, d)
+                    )
+                } else {
+                    String::new()
+                },
             );
             kpi(
                 &format!("Better than {}", data.baseline),
@@ -488,7 +492,10 @@ fn charts_section(out: &mut String, data: &BoardData, charts: &[Chart]) {
                     id = escape(id),
                     svg = c.svg.trim_end(),
                     title = escape(&sentence(&c.title)),
-                    cap = escape(caption(id)),
+                    cap = escape(&match super::board_charts::caption_extra(data, id) {
+                        Some(extra) => format!("{} {extra}", caption(id)),
+                        None => caption(id).to_string(),
+                    }),
                 );
             }
             None => {
@@ -704,7 +711,11 @@ fn tornado_words(out: &mut String, data: &BoardData, t: &TornadoReport) {
     out.push_str("<h3>Which inputs move the choice</h3>\n");
     let _ = writeln!(
         out,
-        "<p>The expected revenue difference {qa} minus {qb} is {base} as the scenario is written (\u{b1}{half} at 95%, on {n} worlds). Each uncertain input was pinned at its {lo}th and {hi}th percentile, and each fixed input moved by \u{2212}{fs}% and +{fs}%, one at a time, the others as written; the same worlds were replayed each time. Inputs are sorted by how much they move the difference (the swing).</p>",
+        "<p>The expected {what} difference {qa} minus {qb} is {base} as the scenario is written (\u{b1}{half} at 95%, on {n} worlds). Each uncertain input was pinned at its {lo}th and {hi}th percentile, and each fixed input moved by \u{2212}{fs}% and +{fs}%, one at a time, the others as written; the same worlds were replayed each time. Inputs are sorted by how much they move the difference (the swing).</p>",
+        what = match t.metric {
+            crate::analysis::tornado::Metric::Margin => "contribution margin",
+            _ => "revenue",
+        },
         qa = escape(&quoted(&a)),
         qb = escape(&quoted(&b)),
         base = escape(&money(t.base)),
@@ -763,13 +774,14 @@ fn tornado_words(out: &mut String, data: &BoardData, t: &TornadoReport) {
         };
         let _ = writeln!(
             out,
-            "<tr><th scope=\"row\">{i}</th><td class=\"value\">{w}</td><td class=\"num\">{lv}<br><span class=\"aside\">{ll}</span></td><td class=\"num\">{ml}</td><td class=\"num\">{hv}<br><span class=\"aside\">{hl}</span></td><td class=\"num\">{mh}</td><td class=\"num\">{s}</td><td class=\"num\">{flips}</td></tr>",
-            i = breakable(&x.input),
+            "<tr><th scope=\"row\">{il}<br><span class=\"aside\"><code>{ip}</code></span></th><td class=\"value\">{w}</td><td class=\"num\">{lv}<br><span class=\"aside\">{ll}</span></td><td class=\"num\">{ml}</td><td class=\"num\">{hv}<br><span class=\"aside\">{hl}</span></td><td class=\"num\">{mh}</td><td class=\"num\">{s}</td><td class=\"num\">{flips}</td></tr>",
+            il = escape(&crate::scenario::labels::describe(&x.input)),
+            ip = breakable(&x.input),
             w = escape(&x.as_written),
-            lv = escape(&summary::value(x.low)),
+            lv = escape(&crate::scenario::labels::format_value(&x.input, x.low)),
             ll = escape(&end_label(t, x.kind, false, x.low_clamped)),
             ml = signed_m2(x.metric_low),
-            hv = escape(&summary::value(x.high)),
+            hv = escape(&crate::scenario::labels::format_value(&x.input, x.high)),
             hl = escape(&end_label(t, x.kind, true, x.high_clamped)),
             mh = signed_m2(x.metric_high),
             s = m2(x.swing),
@@ -983,29 +995,37 @@ fn timing_words(out: &mut String, data: &BoardData) {
 }
 
 fn assumptions_section(out: &mut String, data: &BoardData) {
-    out.push_str("<section id=\"assumptions\" class=\"page\" aria-labelledby=\"assumptions-h\">\n<h2 id=\"assumptions-h\">Assumptions</h2>\n");
+    out.push_str("<section id=\"assumptions\" class=\"page\" aria-labelledby=\"assumptions-h\">\n<h2 id=\"assumptions-h\">Appendix: assumptions</h2>\n");
     let uncertain = data.assumptions.iter().filter(|a| a.uncertain).count();
     let _ = writeln!(
         out,
-        "<p>Every numeric input of the scenario ({} in all, {} of them uncertain), as written in the scenario file, with the note or source the file gives it. Uncertain inputs are drawn afresh in every simulated world from the distribution shown; rates are uplifts over today's rates (0.03 = +3%) and weeks count from contract expiry.</p>",
+        "<p>Every numeric input of the scenario ({} in all, {} of them uncertain), in plain words, then as written in the scenario file (its name there is the one to use with <code>--set</code>), with the note or source the file gives it. Uncertain inputs are drawn afresh in every simulated world from the distribution shown; rates are yearly uplifts over today's rates and weeks count from contract expiry.</p>",
         data.assumptions.len(),
         uncertain
     );
     out.push_str("<div class=\"wide\"><table>\n<caption>Scenario inputs, their values or distributions, and their sources</caption>\n");
     head(
         out,
-        &["Input", "Value or distribution", "Mean", "Note and source"],
+        &[
+            "Input",
+            "Value or distribution",
+            "Mean",
+            "As written",
+            "Note and source",
+        ],
         &[2],
     );
     out.push_str("<tbody>\n");
     for a in &data.assumptions {
         let _ = writeln!(
             out,
-            "<tr><th scope=\"row\">{i}</th><td class=\"value\">{v}</td><td class=\"num\">{m}</td><td class=\"note\">{n}</td></tr>",
-            i = escape(&a.input),
+            "<tr><th scope=\"row\">{l}</th><td class=\"value\">{w}</td><td class=\"num\">{m}</td><td class=\"value\"><code>{i}</code> = {v}</td><td class=\"note\">{n}</td></tr>",
+            l = escape(&a.label),
+            w = escape(&a.words),
+            i = breakable(&a.input),
             v = escape(&a.value),
             m = if a.uncertain {
-                escape(&summary::value(a.mean))
+                escape(&crate::scenario::labels::format_value(&a.input, a.mean))
             } else {
                 String::new()
             },

@@ -213,12 +213,10 @@ pub fn gloss(data: &BoardData, input: &str) -> Option<String> {
     })
 }
 
-/// An input's path with its gloss: `payer.reservation (the highest uplift …)`.
-pub fn input_label(data: &BoardData, input: &str) -> String {
-    match gloss(data, input) {
-        Some(g) => format!("{input} ({g})"),
-        None => input.to_string(),
-    }
+/// An input in plain words (its label; see [`crate::scenario::labels`]):
+/// board text names no dotted paths.
+pub fn input_label(_data: &BoardData, input: &str) -> String {
+    crate::scenario::labels::describe(input)
 }
 
 /// The executive summary of `data`, most important first: the
@@ -360,13 +358,17 @@ fn gain(data: &BoardData) -> Finding {
         };
     };
     let d = money_decimals(m.diff_mean);
-    let interval = format!(
-        "95% interval {} to {}",
-        money_with(m.diff_ci95.0, d),
-        money_with(m.diff_ci95.1, d)
-    );
+    let range = if m.diff_p5.is_finite() {
+        format!(
+            "from world to world {} to {}, 5th to 95th percentile",
+            money(m.diff_p5),
+            money(m.diff_p95)
+        )
+    } else {
+        "range not recorded".to_string()
+    };
     let headline = format!(
-        "Expected gain over {base}: {} ({interval}); {rec} does better in {} of simulated worlds.",
+        "Expected gain in revenue over {base}: {} ({range}); {rec} does better in {} of simulated worlds.",
         money_with(m.diff_mean, d),
         percent(c.p_a_better)
     );
@@ -381,9 +383,20 @@ fn gain(data: &BoardData) -> Finding {
         detail += &format!(" and the same in {}", percent(ties));
     }
     detail.push('.');
+    if m.loss_if_worse.is_finite() && c.p_b_better > 0.0 {
+        detail += &format!(
+            " Where it does worse, it gives up {} on average.",
+            money(m.loss_if_worse)
+        );
+    }
+    detail += &format!(
+        " The average itself is known to within {} to {} (95 % Monte Carlo interval: the precision of the estimate, not the range of outcomes).",
+        money_with(m.diff_ci95.0, d),
+        money_with(m.diff_ci95.1, d)
+    );
     if m.diff_ci95.0 <= 0.0 && m.diff_ci95.1 >= 0.0 {
         detail +=
-            " The interval includes zero: at this number of worlds the gain is not established.";
+            " That interval includes zero: at this number of worlds the gain is not established.";
     }
     if let Some(margin) = c.metrics.iter().find(|m| m.metric == "margin") {
         detail += &format!(
@@ -607,11 +620,11 @@ fn sensitivity(data: &BoardData, t: &TornadoReport) -> Finding {
     let sentence = |x: &Bar| {
         format!(
             "with {} at {} ({}), {}; at {} ({}), {}",
-            x.input,
-            value(x.low),
+            crate::scenario::labels::describe(&x.input),
+            crate::scenario::labels::format_value(&x.input, x.low),
             end_words(t, x, false),
             lead(a, b, x.metric_low),
-            value(x.high),
+            crate::scenario::labels::format_value(&x.input, x.high),
             end_words(t, x, true),
             lead(a, b, x.metric_high)
         )
@@ -1116,15 +1129,20 @@ mod tests {
         let c = data.versus_baseline.as_ref().unwrap();
         let m = revenue_metric(c).unwrap();
         let d = money_decimals(m.diff_mean);
+        // The headline gives the range of outcomes; the precision of the
+        // mean is in the detail, named as such.
         for needle in [
             money_with(m.diff_mean, d),
-            money_with(m.diff_ci95.0, d),
-            money_with(m.diff_ci95.1, d),
+            money(m.diff_p5),
+            money(m.diff_p95),
             percent(c.p_a_better),
             quoted(&data.baseline),
         ] {
             assert!(g.headline.contains(&needle), "{needle} in {}", g.headline);
         }
+        assert!(!g.headline.contains("interval"), "{}", g.headline);
+        assert!(g.detail.contains(&money_with(m.diff_ci95.0, d)));
+        assert!(g.detail.contains("precision of the estimate"));
         assert!(g.detail.contains(&percent(c.p_b_better)));
         assert!(g.detail.contains(&count(c.paths as f64)));
     }
@@ -1199,10 +1217,12 @@ mod tests {
         let s = find(&f, Topic::Sensitivity);
         let flipping = t.flipping();
         if let Some(first) = flipping.first() {
-            assert!(s.headline.contains(first), "{s:?}");
+            let name = crate::scenario::labels::describe(first);
+            assert!(s.headline.contains(&name), "{s:?}");
             let bar = t.bars.iter().find(|b| b.input == *first).unwrap();
-            assert!(s.detail.contains(&value(bar.low)));
-            assert!(s.detail.contains(&value(bar.high)));
+            let fmt = |x| crate::scenario::labels::format_value(&bar.input, x);
+            assert!(s.detail.contains(&fmt(bar.low)), "{}", s.detail);
+            assert!(s.detail.contains(&fmt(bar.high)), "{}", s.detail);
         }
         // With no flipping input, it says the recommendation holds and names
         // the largest swing.
@@ -1219,7 +1239,10 @@ mod tests {
         let s = find(&f, Topic::Sensitivity);
         assert!(s.headline.contains("No single uncertainty flips"), "{s:?}");
         assert!(s.headline.contains(&calm.recommended));
-        assert!(s.detail.contains(&top));
+        assert!(
+            s.detail.contains(&crate::scenario::labels::describe(&top)),
+            "{s:?}"
+        );
         assert!(s.detail.contains("holds"));
     }
 

@@ -7,6 +7,7 @@
 
 pub mod correlation;
 pub mod dist;
+pub mod labels;
 pub mod notes;
 pub mod overrides;
 pub mod schema;

@@ -6,7 +6,7 @@ use super::axis::{
 };
 use super::svg::{
     BLUE, Font, Frame, HEIGHT, INK, LegendItem, PLOT_BOTTOM, SKY, Svg, Swatch, VERMILLION, WIDTH,
-    extent, finite, legend, no_data, series_legend, series_style, title_or,
+    extent, finite, legend, legend_height, no_data, series_legend, series_style, title_or,
 };
 
 /// One strategy's expected net present revenue, for [`strategy_comparison`].
@@ -23,6 +23,11 @@ pub struct StrategyEstimate {
     /// 95th percentile of revenue across worlds, dollars.
     pub p95: f64,
 }
+
+/// Legend entry of the mean when every interval is drawn.
+const WIDE_MEAN: &str = "mean, with its 95 % interval (precision of the mean)";
+/// Legend entry of the mean when some interval is too narrow to draw.
+const NARROW_MEAN: &str = "mean (its 95 % interval is in the column)";
 
 /// The revenue distribution of one strategy, for [`revenue_distribution`].
 #[derive(Debug, Clone, PartialEq)]
@@ -84,22 +89,29 @@ pub fn strategy_comparison(title: &str, strategies: &[StrategyEstimate]) -> Stri
         .join(" ");
     let mut svg = Svg::new(WIDTH, HEIGHT, &title, &desc);
 
-    let items = [
-        LegendItem::new(
-            "P5–P95: 90 % of simulated worlds",
-            Swatch::Box {
-                fill: SKY,
-                opacity: 0.5,
-                stroke: SKY,
-                stroke_width: 1.0,
-            },
-        ),
-        LegendItem::new(
-            "mean with its 95 % interval",
-            Swatch::PointRange { color: BLUE },
-        ),
-    ];
-    let legend_h = legend(&mut svg, &items, 20.0, 56.0, WIDTH - 20.0);
+    // The legend is drawn once the intervals are known; measure it first.
+    let spread_item = LegendItem::new(
+        "P5–P95: spread of 90 % of simulated worlds",
+        Swatch::Box {
+            fill: SKY,
+            opacity: 0.5,
+            stroke: SKY,
+            stroke_width: 1.0,
+        },
+    );
+    let legend_h = [WIDE_MEAN, NARROW_MEAN]
+        .map(|m| {
+            legend_height(
+                &[
+                    spread_item.clone(),
+                    LegendItem::new(m, Swatch::PointRange { color: BLUE }),
+                ],
+                20.0,
+                WIDTH - 20.0,
+            )
+        })
+        .into_iter()
+        .fold(0.0, f64::max);
 
     // Value labels: mean [lo, hi] in $M.
     let labels: Vec<String> = strategies
@@ -177,6 +189,33 @@ pub fn strategy_comparison(title: &str, strategies: &[StrategyEstimate]) -> Stri
 
     let bar_h = (band * 0.46).clamp(6.0, 26.0);
     let dot = (bar_h * 0.25).clamp(3.5, 6.0);
+    // An interval narrower than the dot is not drawn (it would hide behind
+    // it): the legend and the note say so, and the column gives it.
+    let drawn = |s: &StrategyEstimate| {
+        s.ci95.0.is_finite()
+            && s.ci95.1.is_finite()
+            && frame.px_in(s.ci95.1 * 1e-6) - frame.px_in(s.ci95.0 * 1e-6) > 2.0 * dot + 2.0
+    };
+    let shown = strategies.iter().filter(|s| drawn(s)).count();
+    let mean_item = if shown == strategies.len() {
+        LegendItem::new(WIDE_MEAN, Swatch::PointRange { color: BLUE })
+    } else {
+        LegendItem::new(
+            NARROW_MEAN,
+            Swatch::Point {
+                shape: super::svg::Marker::Circle,
+                fill: BLUE,
+                size: 10.0,
+            },
+        )
+    };
+    legend(
+        &mut svg,
+        &[spread_item, mean_item],
+        20.0,
+        56.0,
+        WIDTH - 20.0,
+    );
     for (i, (s, label)) in strategies.iter().zip(&labels).enumerate() {
         let cy = top + band * (i as f64 + 0.5);
         svg.group("strategy");
@@ -190,10 +229,9 @@ pub fn strategy_comparison(title: &str, strategies: &[StrategyEstimate]) -> Stri
                 &format!("fill=\"{SKY}\" fill-opacity=\"0.5\" stroke=\"{SKY}\" stroke-width=\"1\""),
             );
         }
-        if s.ci95.0.is_finite() && s.ci95.1.is_finite() {
-            // An interval narrower than the point is left to the value column.
+        if drawn(s) {
             let (a, b) = (frame.px_in(s.ci95.0 * 1e-6), frame.px_in(s.ci95.1 * 1e-6));
-            if b - a > 2.0 * dot + 2.0 {
+            {
                 let style = format!("stroke=\"{INK}\" stroke-width=\"2\"");
                 let cap = (bar_h * 0.35).clamp(4.0, 8.0);
                 svg.line(a, cy, b, cy, &style);
@@ -212,10 +250,14 @@ pub fn strategy_comparison(title: &str, strategies: &[StrategyEstimate]) -> Stri
         svg.text_fit(WIDTH - 20.0, cy + 4.5, label, value_font.end(), col_w);
         svg.end_group();
     }
-    svg.note(
-        HEIGHT,
-        "The interval is Monte Carlo precision of the mean; the bar is the spread of outcomes across worlds.",
-    );
+    let note = if shown == strategies.len() {
+        "Black bars: the precision of each mean (95 % interval). Pale bars: the spread across worlds."
+    } else if shown == 0 {
+        "Intervals of the means are narrower than the dots (see the column); pale bars: spread across worlds."
+    } else {
+        "Intervals narrower than their dot are not drawn (see the column); pale bars: spread across worlds."
+    };
+    svg.note(HEIGHT, note);
     svg.finish()
 }
 

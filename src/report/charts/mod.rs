@@ -5,9 +5,10 @@
 //! that starts with a `<title>` (its accessible name, also drawn as the
 //! visible heading) and a `<desc>` summarising the numbers in words. Charts
 //! are 800 pixels wide and 450 high (the sample timelines grow with their
-//! panels), in black text on white, a system sans-serif font, and the
-//! Okabe–Ito colour-blind-safe palette; series also differ by dash pattern
-//! and marker so they survive black-and-white printing. Axis titles carry
+//! panels, a tornado with its inputs), in black text on white, a system sans-serif font, and the
+//! Okabe–Ito colour-blind-safe palette, extended with Paul Tol's colours to
+//! twelve distinct series colours; series also differ by dash pattern and
+//! marker so they survive black-and-white printing. Axis titles carry
 //! the units ($M, %, weeks, patient-weeks).
 //!
 //! Text from scenario files (strategy and input names) is escaped, and a
@@ -28,19 +29,33 @@
 //! | [`deal_timing`] | when deals close before expiry: the deadline effect |
 //! | [`timelines`] | sample negotiations week by week, one panel each |
 //! | [`patient_access`] | patient-weeks without in-network access, and patients switched |
+//! | [`risk_return`] | each strategy's value against its downside, the efficient frontier |
+//! | [`gain_distribution`] | how one strategy's gain over another is spread across worlds |
+//! | [`weekly_cash`] | weekly revenue over the horizon as a fan across worlds |
+//!
+//! Labels are placed where they overlap no other text: a label with no room
+//! is left out (its number is in the `<desc>` and in the report's tables)
+//! rather than drawn over another.
 
 pub mod axis;
+mod cash;
 mod comparison;
+mod decision;
 mod svg;
 mod timelines;
 mod timing;
 mod tornado;
 
+pub use cash::{WeeklyCash, weekly_cash};
 pub use comparison::{
     PatientAccess, RevenueCdf, StrategyEstimate, patient_access, revenue_distribution,
     strategy_comparison,
 };
-pub use svg::esc;
+pub use decision::{
+    GainDistribution, RiskReturn, RiskReturnPoint, efficient_frontier, gain_distribution,
+    risk_return,
+};
+pub use svg::{SERIES_COLORS, SeriesStyle, esc, series_style};
 pub use timelines::{TimelinePanel, timelines};
 pub use timing::{DealTiming, EscalationTiming, TimingPoint, deal_timing, escalation_timing};
 pub use tornado::{Tornado, TornadoBar, tornado};

@@ -39,8 +39,23 @@ pub const VERMILLION: &str = "#D55E00";
 /// Okabe–Ito reddish purple.
 pub const PURPLE: &str = "#CC79A7";
 
-/// Line colours for series, dark ones first.
-const SERIES_COLORS: [&str; 7] = [BLUE, VERMILLION, GREEN, PURPLE, INK, ORANGE, SKY];
+/// Paul Tol's wine (from his colour-blind-safe "muted" scheme).
+pub const WINE: &str = "#882255";
+/// Paul Tol's olive.
+pub const OLIVE: &str = "#999933";
+/// Paul Tol's indigo.
+pub const INDIGO: &str = "#332288";
+/// A dark brown.
+pub const BROWN: &str = "#7A4A12";
+/// A mid grey.
+pub const GREY: &str = "#8C8C8C";
+
+/// Line colours for series, dark ones first: the Okabe–Ito colours but
+/// yellow (too pale on white), then colour-blind-safe colours from Paul
+/// Tol's schemes, so that twelve series never share a colour.
+pub const SERIES_COLORS: [&str; 12] = [
+    BLUE, VERMILLION, GREEN, PURPLE, INK, ORANGE, SKY, WINE, OLIVE, INDIGO, BROWN, GREY,
+];
 /// Dash patterns for series (so lines differ in black and white too).
 const SERIES_DASHES: [Option<&str>; 6] = [
     None,
@@ -88,7 +103,9 @@ pub struct SeriesStyle {
     pub marker: Marker,
 }
 
-/// The style of series `i` (cycles after seven).
+/// The style of series `i`: colours repeat after twelve series, dash
+/// patterns and markers after six (so the first twelve never share a
+/// colour, and no two of the first thirty share all three).
 pub fn series_style(i: usize) -> SeriesStyle {
     SeriesStyle {
         color: SERIES_COLORS[i % SERIES_COLORS.len()],
@@ -144,8 +161,72 @@ pub fn text_width(s: &str, size: f64, bold: bool) -> f64 {
         })
         .sum();
     // DejaVu Sans, the usual Linux fallback, runs about 12 % wider than
-    // Helvetica or Arial: size for it so labels never collide.
-    em * size * if bold { 1.22 } else { 1.12 }
+    // Helvetica or Arial: size for it so labels never collide. Never less
+    // than 0.6 em a character, the conservative average the layout checks use.
+    let floor = 0.6 * size * s.chars().count() as f64;
+    (em * size * if bold { 1.22 } else { 1.12 }).max(floor)
+}
+
+/// A box on the chart, pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BBox {
+    /// Left.
+    pub x0: f64,
+    /// Top.
+    pub y0: f64,
+    /// Right.
+    pub x1: f64,
+    /// Bottom.
+    pub y1: f64,
+}
+
+impl BBox {
+    /// The box between two corners, in any order.
+    pub fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Self {
+        BBox {
+            x0: x0.min(x1),
+            y0: y0.min(y1),
+            x1: x0.max(x1),
+            y1: y0.max(y1),
+        }
+    }
+    /// Whether the two boxes share an area.
+    pub fn intersects(&self, o: &BBox) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+    /// Whether `o` lies within this box.
+    pub fn contains(&self, o: &BBox) -> bool {
+        o.x0 >= self.x0 && o.x1 <= self.x1 && o.y0 >= self.y0 && o.y1 <= self.y1
+    }
+    /// The box grown by `p` on every side.
+    pub fn pad(self, p: f64) -> Self {
+        BBox {
+            x0: self.x0 - p,
+            y0: self.y0 - p,
+            x1: self.x1 + p,
+            y1: self.y1 + p,
+        }
+    }
+}
+
+/// The box text `s` takes when drawn at (x, y) in `f`: its estimated width
+/// (see [`text_width`]) placed by the anchor, from 0.8 em above the baseline
+/// to 0.25 em below, turned about (x, y) by a ±90° rotation.
+pub fn text_box(x: f64, y: f64, s: &str, f: Font) -> BBox {
+    let w = text_width(s, f.size, f.bold);
+    let (a, b) = match f.anchor {
+        Anchor::Start => (0.0, w),
+        Anchor::Middle => (-w / 2.0, w / 2.0),
+        Anchor::End => (-w, 0.0),
+    };
+    let (up, down) = (0.8 * f.size, 0.25 * f.size);
+    if (f.rotate + 90.0).abs() < 1e-9 {
+        BBox::new(x - up, y - b, x + down, y - a)
+    } else if (f.rotate - 90.0).abs() < 1e-9 {
+        BBox::new(x - down, y + a, x + up, y + b)
+    } else {
+        BBox::new(x + a, y - up, x + b, y + down)
+    }
 }
 
 /// `s` shortened with an ellipsis to fit in `max` pixels, and whether it was.
@@ -163,6 +244,46 @@ pub fn fit(s: &str, size: f64, bold: bool, max: f64) -> (String, bool) {
         }
     }
     ("…".into(), true)
+}
+
+/// `s` shortened to `max` pixels in `f`, keeping whole the part after the
+/// last ", " (an axis title's unit), and whether it was shortened.
+pub fn fit_keep_unit(s: &str, f: Font, max: f64) -> (String, bool) {
+    if f.width(s) <= max {
+        return (s.to_string(), false);
+    }
+    match s.rsplit_once(", ") {
+        Some((head, unit)) if f.width(&format!("…, {unit}")) < max => {
+            let tail = format!(", {unit}");
+            let (head, _) = fit(head, f.size, f.bold, max - f.width(&tail));
+            (format!("{head}{tail}"), true)
+        }
+        _ => fit(s, f.size, f.bold, max),
+    }
+}
+
+/// `s` broken at spaces into lines at most `max` pixels wide in `f` (a
+/// word wider than that gets a line of its own).
+pub fn wrap(s: &str, f: Font, max: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if f.width(&candidate) <= max || line.is_empty() {
+            line = candidate;
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line = word.to_string();
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Horizontal anchor of a text.
@@ -249,10 +370,13 @@ impl Font {
     }
 }
 
-/// An SVG document being written.
+/// An SVG document being written. It remembers the box of every text drawn
+/// (and any obstacle declared), so labels can be placed where nothing else is.
 #[derive(Debug)]
 pub struct Svg {
     buf: String,
+    texts: Vec<BBox>,
+    obstacles: Vec<BBox>,
 }
 
 impl Svg {
@@ -268,8 +392,17 @@ impl Svg {
             t = esc(title),
             d = esc(desc),
         );
-        let mut svg = Svg { buf };
-        svg.text_fit(20.0, 30.0, title, Font::new(19.0).bold(), width - 40.0);
+        let mut svg = Svg {
+            buf,
+            texts: Vec::new(),
+            obstacles: Vec::new(),
+        };
+        // A long title is set smaller before it is shortened.
+        let mut size = 19.0;
+        while size > 14.0 && text_width(title, size, true) > width - 40.0 {
+            size -= 0.5;
+        }
+        svg.text_fit(20.0, 30.0, title, Font::new(size).bold(), width - 40.0);
         svg
     }
 
@@ -433,6 +566,7 @@ impl Svg {
             );
         }
         self.buf.push('>');
+        self.texts.push(text_box(x, y, s, f));
         if let Some(t) = tooltip {
             let _ = write!(self.buf, "<title>{}</title>", esc(t));
         }
@@ -448,6 +582,62 @@ impl Svg {
     /// A text shortened to `max` pixels; the full text stays as a tooltip.
     pub fn text_fit(&mut self, x: f64, y: f64, s: &str, f: Font, max: f64) {
         let (shown, cut) = fit(s, f.size, f.bold, max);
+        self.text_with(x, y, &shown, f, cut.then_some(s));
+    }
+
+    /// Declare a box that labels placed with [`Svg::place`] must avoid (a
+    /// bar, a marker).
+    pub fn obstacle(&mut self, b: BBox) {
+        self.obstacles.push(b);
+    }
+
+    /// Draw `s` at the first of `spots` ((x, y, font)) where its box, grown
+    /// by a pixel, lies within `within` and clear of every text and
+    /// obstacle; the index of the spot used, or None (nothing drawn).
+    pub fn place(&mut self, s: &str, spots: &[(f64, f64, Font)], within: BBox) -> Option<usize> {
+        self.place_over(s, spots, within, None)
+    }
+
+    /// Whether `s` drawn at `spot` would lie within `within`, clear of every
+    /// text and obstacle (as [`Svg::place`] requires), without drawing it.
+    pub fn fits(&self, s: &str, spot: (f64, f64, Font), within: BBox) -> bool {
+        let (x, y, f) = spot;
+        let b = text_box(x, y, s, f).pad(1.0);
+        within.contains(&b)
+            && !self
+                .texts
+                .iter()
+                .chain(&self.obstacles)
+                .any(|o| o.intersects(&b))
+    }
+
+    /// [`Svg::place`], allowed over the obstacle `over` (a label inside
+    /// its own bar).
+    pub fn place_over(
+        &mut self,
+        s: &str,
+        spots: &[(f64, f64, Font)],
+        within: BBox,
+        over: Option<BBox>,
+    ) -> Option<usize> {
+        let i = spots.iter().position(|&(x, y, f)| {
+            let b = text_box(x, y, s, f).pad(1.0);
+            within.contains(&b)
+                && !self
+                    .texts
+                    .iter()
+                    .chain(self.obstacles.iter().filter(|o| Some(**o) != over))
+                    .any(|o| o.intersects(&b))
+        })?;
+        let (x, y, f) = spots[i];
+        self.text(x, y, s, f);
+        Some(i)
+    }
+
+    /// An axis title shortened to `max` pixels keeping its unit: the part
+    /// after the last ", " (`…, $M`) stays whole and the rest is cut.
+    pub fn text_fit_unit(&mut self, x: f64, y: f64, s: &str, f: Font, max: f64) {
+        let (shown, cut) = fit_keep_unit(s, f, max);
         self.text_with(x, y, &shown, f, cut.then_some(s));
     }
 
@@ -534,7 +724,24 @@ impl Frame {
     /// and `title` centred below (if not empty).
     pub fn x_axis(&self, svg: &mut Svg, unit: Unit, title: &str) {
         svg.group("x-axis");
-        for &v in &self.x.values {
+        // Every k-th tick is labelled, k as small as keeps labels apart.
+        let font = Font::new(12.5).middle();
+        let widest = self
+            .x
+            .values
+            .iter()
+            .map(|&v| font.width(&format_tick(v, self.x.step, unit)))
+            .fold(0.0, f64::max);
+        let gap = match self.x.values.as_slice() {
+            [a, b, ..] => (self.px(*b) - self.px(*a)).abs(),
+            _ => f64::INFINITY,
+        };
+        let every = if gap > 0.0 {
+            ((widest + 6.0) / gap).ceil().max(1.0) as usize
+        } else {
+            1
+        };
+        for (i, &v) in self.x.values.iter().enumerate() {
             let x = self.px(v);
             svg.line(
                 x,
@@ -550,12 +757,14 @@ impl Frame {
                 self.bottom + 5.0,
                 &format!("stroke=\"{INK}\" stroke-width=\"1\""),
             );
-            svg.text(
-                x,
-                self.bottom + 19.0,
-                &format_tick(v, self.x.step, unit),
-                Font::new(12.5).middle(),
-            );
+            if i % every == 0 {
+                svg.text(
+                    x,
+                    self.bottom + 19.0,
+                    &format_tick(v, self.x.step, unit),
+                    font,
+                );
+            }
         }
         svg.line(
             self.left,
@@ -565,13 +774,21 @@ impl Frame {
             &format!("stroke=\"{INK}\" stroke-width=\"1.2\""),
         );
         if !title.is_empty() {
-            svg.text_fit(
-                (self.left + self.right) / 2.0,
-                self.bottom + 40.0,
-                title,
-                Font::new(13.5).bold().middle(),
-                (self.right - self.left).max(200.0) + 80.0,
-            );
+            // Centred under the plot; a title too wide for that moves
+            // towards the middle of the chart before it is shortened.
+            let font = Font::new(13.5).bold().middle();
+            let cx = (self.left + self.right) / 2.0;
+            let room = (self.right - self.left).max(200.0) + 80.0;
+            let w = font.width(title);
+            // (Not in small multiples: a panel narrower than a third of the
+            // chart keeps its title to itself.)
+            let (x, max) = if w <= room || w > WIDTH - 40.0 || self.right - self.left < WIDTH / 3.0
+            {
+                (cx, room)
+            } else {
+                (cx.clamp(20.0 + w / 2.0, WIDTH - 20.0 - w / 2.0), w)
+            };
+            svg.text_fit_unit(x, self.bottom + 40.0, title, font, max);
         }
         svg.end_group();
     }
@@ -611,7 +828,7 @@ impl Frame {
             &format!("stroke=\"{INK}\" stroke-width=\"1.2\""),
         );
         if !title.is_empty() {
-            svg.text_fit(
+            svg.text_fit_unit(
                 title_x,
                 (self.top + self.bottom) / 2.0,
                 title,
@@ -777,16 +994,16 @@ pub fn legend(svg: &mut Svg, items: &[LegendItem], x: f64, y: f64, max_x: f64) -
     let font = Font::new(12.5);
     let row_h = 19.0;
     let (mut cx, mut cy) = (x, y);
-    let max_label = (max_x - x - 40.0).max(60.0);
+    let max_label = (max_x - x - 40.0).clamp(60.0, 420.0);
     for item in items {
-        let (label, _) = fit(&item.label, font.size, false, max_label.min(340.0));
+        let (label, _) = fit(&item.label, font.size, false, max_label);
         let w = 34.0 + font.width(&label) + 18.0;
         if cx > x && cx + w - 18.0 > max_x {
             cx = x;
             cy += row_h;
         }
         draw_swatch(svg, item.swatch, cx, cy);
-        svg.text_fit(cx + 34.0, cy + 4.5, &item.label, font, max_label.min(340.0));
+        svg.text_fit(cx + 34.0, cy + 4.5, &item.label, font, max_label);
         cx += w;
     }
     svg.end_group();
@@ -795,7 +1012,11 @@ pub fn legend(svg: &mut Svg, items: &[LegendItem], x: f64, y: f64, max_x: f64) -
 
 /// Measure how tall [`legend`] would be, without drawing.
 pub fn legend_height(items: &[LegendItem], x: f64, max_x: f64) -> f64 {
-    let mut scratch = Svg { buf: String::new() };
+    let mut scratch = Svg {
+        buf: String::new(),
+        texts: Vec::new(),
+        obstacles: Vec::new(),
+    };
     legend(&mut scratch, items, x, 0.0, max_x)
 }
 

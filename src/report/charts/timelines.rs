@@ -4,8 +4,8 @@ use crate::model::trace::{Event, Timeline};
 
 use super::axis::{Unit, fixed, format_value, nice_ticks, week_ticks};
 use super::svg::{
-    BLUE, Font, Frame, HEIGHT, INK, INK_SOFT, LegendItem, SKY, Svg, Swatch, VERMILLION, WIDTH,
-    extent, legend, legend_height, no_data, title_or,
+    BBox, BLUE, Font, Frame, HEIGHT, INK, INK_SOFT, LegendItem, SKY, Svg, Swatch, VERMILLION,
+    WIDTH, extent, legend, legend_height, no_data, title_or,
 };
 
 /// One sample timeline and its heading, for [`timelines`].
@@ -285,9 +285,15 @@ fn draw_panel(svg: &mut Svg, frame: &Frame, panel: &TimelinePanel, x0: f64, firs
                 &format!("fill=\"{fill}\" fill-opacity=\"{opacity}\""),
             );
             let f = Font::new(11.5).bold().halo();
-            let room = xb - xa - 8.0;
-            if let Some(text) = [label, short].into_iter().find(|t| f.width(t) <= room) {
-                svg.text(xa + 5.0, frame.bottom - 8.0, &text, f);
+            let within = BBox::new(xa, frame.top, xb, frame.bottom);
+            for text in [label, short] {
+                let spots = [
+                    (xa + 5.0, frame.bottom - 8.0, f),
+                    (xa + 5.0, frame.bottom - 22.0, f),
+                ];
+                if svg.place(&text, &spots, within).is_some() {
+                    break;
+                }
             }
         };
     shade(
@@ -313,16 +319,31 @@ fn draw_panel(svg: &mut Svg, frame: &Frame, panel: &TimelinePanel, x0: f64, firs
         svg,
         Unit::Percent,
         if first_col { "Uplift, %" } else { "" },
-        frame.left - 44.0,
+        frame.left - Frame::y_label_width(&frame.y, Unit::Percent) - 23.0,
     );
     frame.x_axis(svg, Unit::Weeks, "");
+    let inside = BBox::new(frame.left, frame.top, frame.right, frame.bottom);
+    // Events past the axis are named at its right edge.
+    let beyond: Vec<String> = t
+        .events
+        .iter()
+        .filter(|e| e.week as f64 > frame.x.hi)
+        .filter_map(|e| {
+            event_label(e, t.uplift).map(|l| format!("{l} at week {}", fixed(e.week as f64, 0)))
+        })
+        .collect();
+    let mut far = Vec::new();
     if (roll + oon) > frame.x.hi {
-        svg.text(
-            frame.right - 4.0,
-            frame.bottom - 24.0,
-            &format!("→ to week {}", fixed(roll + oon, 0)),
-            Font::new(11.0).end().halo(),
-        );
+        far.push(format!("to week {}", fixed(roll + oon, 0)));
+    }
+    far.extend(beyond.into_iter().take(1));
+    if !far.is_empty() {
+        let f = Font::new(11.0).end().halo();
+        let text = format!("→ {}", far.join("; "));
+        let spots: Vec<(f64, f64, Font)> = (0..6)
+            .map(|k| (frame.right - 4.0, frame.bottom - 24.0 - 13.0 * k as f64, f))
+            .collect();
+        svg.place(&text, &spots, inside);
     }
 
     if t.meetings.is_empty() && t.events.is_empty() {
@@ -369,7 +390,18 @@ fn draw_panel(svg: &mut Svg, frame: &Frame, panel: &TimelinePanel, x0: f64, firs
     }
     let font = Font::new(11.0).halo();
     let row_h = 13.0;
-    let mut row_end = [f64::NEG_INFINITY; 3];
+    // Rows of labels from the top, above the shading's labels.
+    let rows = (((frame.bottom - 34.0) - (frame.top + 12.0)) / row_h)
+        .floor()
+        .max(1.0) as usize;
+    let spots = |xw: f64| -> Vec<(f64, f64, Font)> {
+        (0..rows)
+            .flat_map(|r| {
+                let ty = frame.top + 12.0 + r as f64 * row_h;
+                [(xw + 3.0, ty, font), (xw - 3.0, ty, font.end())]
+            })
+            .collect()
+    };
     for (week, labels) in &by_week {
         let w = *week as f64;
         if w < frame.x.lo || w > frame.x.hi {
@@ -385,28 +417,14 @@ fn draw_panel(svg: &mut Svg, frame: &Frame, panel: &TimelinePanel, x0: f64, firs
                 &format!("stroke=\"{INK}\" stroke-width=\"1\" stroke-dasharray=\"3 3\""),
             );
         }
+        // All of the week's labels on one line, or each on its own, where
+        // they overlap nothing and stay inside the panel.
         let text = labels.join(" + ");
-        let tw = font.width(&text);
-        let (start, f) = if xw + 3.0 + tw > frame.right {
-            (xw - 3.0 - tw, font.end())
-        } else {
-            (xw + 3.0, font)
-        };
-        let row = (0..row_end.len())
-            .find(|&r| start > row_end[r] + 5.0)
-            .unwrap_or_else(|| {
-                (0..row_end.len())
-                    .min_by(|&a, &b| row_end[a].total_cmp(&row_end[b]))
-                    .unwrap_or(0)
-            });
-        row_end[row] = start + tw;
-        let ty = frame.top + 12.0 + row as f64 * row_h;
-        let tx = if f.anchor == super::svg::Anchor::End {
-            xw - 3.0
-        } else {
-            xw + 3.0
-        };
-        svg.text(tx, ty, &text, f);
+        if svg.place(&text, &spots(xw), inside).is_none() {
+            for label in labels {
+                svg.place(label, &spots(xw), inside);
+            }
+        }
     }
 
     // Offers and asks; a deal at the last meeting ends the lines there.

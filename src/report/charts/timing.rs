@@ -3,9 +3,13 @@
 use super::axis::{Unit, fixed, format_value, money_decimals, nice_ticks, week_ticks};
 use super::svg::Marker;
 use super::svg::{
-    BLUE, Font, Frame, HEIGHT, INK, LegendItem, PLOT_BOTTOM, SKY, Svg, Swatch, VERMILLION, WIDTH,
-    YELLOW, extent, legend, no_data, series_legend, series_style, title_or,
+    BBox, BLUE, Font, Frame, HEIGHT, INK, LegendItem, PLOT_BOTTOM, SKY, Svg, Swatch, VERMILLION,
+    WIDTH, YELLOW, extent, legend, no_data, series_legend, series_style, title_or,
 };
+
+/// The escalation-timing axis spans at least this share of the best week's
+/// expected revenue.
+const MIN_SPAN: f64 = 0.02;
 
 /// Outline of the "indistinguishable from the best" strip.
 const TWIN_STROKE: &str = "#6b6400";
@@ -115,6 +119,21 @@ pub fn escalation_timing(title: &str, chart: &EscalationTiming) -> String {
     if let Some(v) = on_impasse {
         desc += &format!(" On impasse: {}.", format_value(v, m, d));
     }
+    let worst = points.iter().map(|p| p.mean).fold(f64::INFINITY, f64::min);
+    let spread = best.mean - worst;
+    let scale_note = if best.mean != 0.0 {
+        format!(
+            "Best and worst weeks differ by {} ({} of the expected revenue)",
+            format_value(spread, m, d.max(2)),
+            percent_of(spread, best.mean)
+        )
+    } else {
+        format!(
+            "Best and worst weeks differ by {}",
+            format_value(spread, m, d.max(2))
+        )
+    };
+    desc += &format!(" {scale_note}.");
     desc += &format!(
         " By week: {}.",
         points
@@ -199,6 +218,16 @@ pub fn escalation_timing(title: &str, chart: &EscalationTiming) -> String {
             .map(|v| v * 1e-6),
     )
     .unwrap_or((0.0, 1.0));
+    // Differences in proportion: the axis spans at least MIN_SPAN of the
+    // best week's revenue, so that a difference of a few hundredths of a
+    // percent is not blown up into a dramatic curve.
+    let level = (best.mean * 1e-6).abs();
+    let (lo, hi) = if hi - lo < level * MIN_SPAN {
+        let mid = (lo + hi) / 2.0;
+        (mid - level * MIN_SPAN / 2.0, mid + level * MIN_SPAN / 2.0)
+    } else {
+        (lo, hi)
+    };
     let pad = (hi - lo) * 0.12;
     let y = nice_ticks(lo - pad * 0.3, hi + pad * 1.6, 6);
     let left = 20.0 + 22.0 + Frame::y_label_width(&y, m) + 12.0;
@@ -266,6 +295,7 @@ pub fn escalation_timing(title: &str, chart: &EscalationTiming) -> String {
             );
         }
     }
+    let mut on_impasse_label = None;
     if let Some(v) = on_impasse {
         let yv = frame.py_in(v * 1e-6);
         svg.line(
@@ -275,12 +305,7 @@ pub fn escalation_timing(title: &str, chart: &EscalationTiming) -> String {
             yv,
             &format!("stroke=\"{INK}\" stroke-width=\"1.8\" stroke-dasharray=\"7 4\""),
         );
-        svg.text(
-            frame.left + 6.0,
-            yv - 6.0,
-            &format!("on impasse: {}", format_value(v, m, d)),
-            Font::new(12.0).halo(),
-        );
+        on_impasse_label = Some((yv, format!("on impasse: {}", format_value(v, m, d))));
     }
     let line: Vec<(f64, f64)> = points
         .iter()
@@ -304,23 +329,102 @@ pub fn escalation_timing(title: &str, chart: &EscalationTiming) -> String {
         format_value(best.mean, m, d)
     );
     let f = Font::new(13.0).bold().halo();
-    let w = f.width(&label);
-    let (lx, anchor_f) = if bx + 12.0 + w > frame.right {
-        (bx - 12.0, f.end())
-    } else {
-        (bx + 12.0, f)
-    };
-    let ly = if by - 14.0 < frame.top + 30.0 {
-        by + 24.0
-    } else {
-        by - 14.0
-    };
-    svg.text(lx, ly, &label, anchor_f);
+    let plot = BBox::new(frame.left, frame.top, frame.right, frame.bottom);
+    svg.obstacle(BBox::new(bx - 8.0, by - 10.0, bx + 8.0, by + 10.0));
+    // The strip of weeks indistinguishable from the best stays readable.
+    let strip = BBox::new(frame.left, frame.top, frame.right, frame.top + 14.0);
+    svg.obstacle(strip);
+    let best_spots = [
+        (bx + 12.0, by - 14.0, f),
+        (bx - 12.0, by - 14.0, f.end()),
+        (bx + 12.0, by + 24.0, f),
+        (bx - 12.0, by + 24.0, f.end()),
+        (bx + 12.0, by - 30.0, f),
+        (bx - 12.0, by - 30.0, f.end()),
+        (bx + 12.0, by + 40.0, f),
+        (bx - 12.0, by + 40.0, f.end()),
+    ];
+    svg.place(&label, &best_spots, plot);
+    if let Some((yv, text)) = on_impasse_label {
+        let f = Font::new(12.0).halo();
+        let spots = [
+            (frame.left + 6.0, yv - 6.0, f),
+            (frame.left + 6.0, yv + 16.0, f),
+            (frame.right - 6.0, yv - 6.0, f.end()),
+            (frame.right - 6.0, yv + 16.0, f.end()),
+            ((frame.left + frame.right) / 2.0, yv - 6.0, f.middle()),
+            ((frame.left + frame.right) / 2.0, yv + 16.0, f.middle()),
+        ];
+        svg.place(&text, &spots, plot);
+    }
+    // Say how much the weeks differ, and that the axis does not start at
+    // zero: two lines, at the bottom or the top of the plot.
+    let starts_above_zero = frame.y.lo > 0.0;
+    let mut lines = vec![format!("{scale_note}.")];
+    if starts_above_zero {
+        lines.push(format!(
+            "The axis starts at {}, not at zero.",
+            format_value(frame.y.lo * 1e6, m, decimals_of(frame.y.step))
+        ));
+    }
+    let nf = Font::new(11.5).italic().halo();
+    let blocks = [
+        (frame.right - 6.0, frame.bottom - 8.0, nf.end()),
+        (frame.left + 8.0, frame.bottom - 8.0, nf),
+        (
+            frame.right - 6.0,
+            frame.top + 28.0 + 15.0 * (lines.len() - 1) as f64,
+            nf.end(),
+        ),
+        (
+            frame.left + 8.0,
+            frame.top + 28.0 + 15.0 * (lines.len() - 1) as f64,
+            nf,
+        ),
+    ];
+    let spot =
+        |(x, y, f): (f64, f64, Font), k: usize| (x, y - 15.0 * (lines.len() - 1 - k) as f64, f);
+    if let Some(&b) = blocks
+        .iter()
+        .find(|&&b| (0..lines.len()).all(|k| svg.fits(&lines[k], spot(b, k), plot)))
+    {
+        for (k, line) in lines.iter().enumerate() {
+            let (x, y, f) = spot(b, k);
+            svg.text(x, y, line, f);
+        }
+    }
+    if starts_above_zero {
+        // A break mark on the y axis: it does not start at zero.
+        let (x, y) = (frame.left, frame.bottom - 10.0);
+        svg.rect(x - 6.0, y - 3.0, x + 6.0, y + 3.0, "fill=\"#ffffff\"");
+        let st = format!("stroke=\"{INK}\" stroke-width=\"1.2\"");
+        svg.line(x - 6.0, y - 1.0, x + 6.0, y - 5.0, &st);
+        svg.line(x - 6.0, y + 5.0, x + 6.0, y + 1.0, &st);
+    }
     svg.note(
         HEIGHT,
         "Band: 95 % interval of the expected revenue (Monte Carlo precision), week by week.",
     );
     svg.finish()
+}
+
+/// `x` as a percentage of `of`, with enough decimals to show it: `0.03 %`.
+fn percent_of(x: f64, of: f64) -> String {
+    let p = (x / of).abs() * 100.0;
+    if !p.is_finite() {
+        return "–".into();
+    }
+    let d = if p == 0.0 || p >= 10.0 {
+        0
+    } else {
+        ((-p.log10()).floor() as i64 + 2).clamp(1, 4) as usize
+    };
+    format!("{} %", fixed(p, d))
+}
+
+/// Decimals of tick labels at `step` (display units).
+fn decimals_of(step: f64) -> usize {
+    super::axis::decimals(step)
 }
 
 /// Weeks further than this from expiry are ignored (not a contract timeline).

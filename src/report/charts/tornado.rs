@@ -2,9 +2,13 @@
 
 use super::axis::{Unit, decimals, fixed, format_value, nice_ticks, signed, ticks_inside};
 use super::svg::{
-    BLUE, Font, Frame, HEIGHT, INK, INK_SOFT, LegendItem, ORANGE, PLOT_BOTTOM, Svg, Swatch, WIDTH,
-    extent, legend, no_data, title_or,
+    BBox, BLUE, Font, Frame, HEIGHT, INK, INK_SOFT, LegendItem, ORANGE, PLOT_BOTTOM, Svg, Swatch,
+    WIDTH, extent, legend, legend_height, no_data, title_or,
 };
+
+/// Height of one input's row, at least (its name and its low and high
+/// values on two lines), pixels.
+const MIN_BAND: f64 = 28.0;
 
 /// One input of a tornado, for [`tornado`].
 #[derive(Debug, Clone, PartialEq)]
@@ -135,7 +139,6 @@ pub fn tornado(title: &str, chart: &Tornado) -> String {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    let mut svg = Svg::new(WIDTH, HEIGHT, &title, &desc);
 
     let mut items = vec![
         LegendItem::new(
@@ -177,7 +180,13 @@ pub fn tornado(title: &str, chart: &Tornado) -> String {
             },
         ));
     }
-    let legend_h = legend(&mut svg, &items, 20.0, 56.0, WIDTH - 20.0);
+    // Each input needs two lines: the chart grows with many inputs.
+    let legend_h = legend_height(&items, 20.0, WIDTH - 20.0);
+    let top = 56.0 + legend_h + 26.0;
+    let height = (top + chart.bars.len() as f64 * MIN_BAND + (HEIGHT - PLOT_BOTTOM)).max(HEIGHT);
+    let bottom = height - (HEIGHT - PLOT_BOTTOM);
+    let mut svg = Svg::new(WIDTH, height, &title, &desc);
+    legend(&mut svg, &items, 20.0, 56.0, WIDTH - 20.0);
 
     let name_font = Font::new(13.0);
     let sub_font = Font::new(11.0).color(INK_SOFT);
@@ -198,9 +207,7 @@ pub fn tornado(title: &str, chart: &Tornado) -> String {
         .zip(&subs)
         .map(|(b, s)| name_font.width(&b.input).max(sub_font.width(s)))
         .fold(60.0, f64::max)
-        .min(230.0);
-    let top = 56.0 + legend_h + 26.0;
-    let bottom = PLOT_BOTTOM;
+        .min(270.0);
     let left = 20.0 + name_w + 46.0;
     let right = WIDTH - if any_flip { 92.0 } else { 40.0 };
     let frame = Frame {
@@ -218,8 +225,9 @@ pub fn tornado(title: &str, chart: &Tornado) -> String {
         svg.rect(20.0, y0, right, y0 + band, "fill=\"#f3f3f3\"");
     }
     frame.x_axis(&mut svg, unit, &chart.axis_title);
-    if chart.difference && frame.x.lo < 0.0 && frame.x.hi > 0.0 && base != 0.0 {
-        let x0 = frame.px(0.0);
+    let zero_line = chart.difference && frame.x.lo < 0.0 && frame.x.hi > 0.0 && base != 0.0;
+    let x0 = frame.px(0.0);
+    if zero_line {
         svg.line(
             x0,
             top,
@@ -227,27 +235,35 @@ pub fn tornado(title: &str, chart: &Tornado) -> String {
             bottom,
             &format!("stroke=\"{INK}\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\""),
         );
-        svg.text(
-            x0 + 4.0,
-            bottom - 6.0,
-            "0: no difference",
-            Font::new(11.0).halo(),
-        );
     }
 
     let bar_h = (band * 0.72).clamp(8.0, 34.0);
     let label_font = Font::new(11.5);
     let xb = frame.px_in(base);
+    // Names, "flips sign" and the bars first; then the value labels, each
+    // where it overlaps nothing (outside its bar's end, inside it, or beyond
+    // both bars of its row), or left to the table if there is no room.
+    struct Bar {
+        v: f64,
+        xv: f64,
+        upper: bool,
+        rect: BBox,
+        ty: f64,
+        color: &'static str,
+    }
+    let mut rows: Vec<Vec<Bar>> = Vec::new();
     for (i, (b, sub)) in chart.bars.iter().zip(&subs).enumerate() {
         let cy = top + band * (i as f64 + 0.5);
         let flip = flip_of(b);
         svg.group("input");
-        svg.text_fit(20.0, cy - 1.0, &b.input, name_font, name_w + 20.0);
-        svg.text_fit(20.0, cy + 13.0, sub, sub_font, name_w + 20.0);
+        svg.text_fit(20.0, cy - 2.0, &b.input, name_font, name_w + 20.0);
+        svg.text_fit(20.0, cy + 11.5, sub, sub_font, name_w + 20.0);
         let (ml, mh) = (show(b.metric_low), show(b.metric_high));
+        let mut row = Vec::new();
         if !ml.is_finite() && !mh.is_finite() {
             svg.text(xb + 6.0, cy + 4.0, "no data", label_font.italic());
             svg.end_group();
+            rows.push(row);
             continue;
         }
         let outline = if flip {
@@ -261,20 +277,24 @@ pub fn tornado(title: &str, chart: &Tornado) -> String {
             }
             let y0 = cy - bar_h / 2.0 + k as f64 * bar_h / 2.0;
             let xv = frame.px_in(v);
+            let x_end = if (xv - xb).abs() < 1.0 { xb + 1.0 } else { xv };
             svg.rect(
                 xb,
                 y0,
-                if (xv - xb).abs() < 1.0 { xb + 1.0 } else { xv },
+                x_end,
                 y0 + bar_h / 2.0,
                 &format!("fill=\"{color}\" {outline}"),
             );
-            let text = value(v);
-            let ty = y0 + bar_h / 4.0 + 4.0;
-            if xv >= xb {
-                svg.text(xv + 4.0, ty, &text, label_font.halo());
-            } else {
-                svg.text(xv - 4.0, ty, &text, label_font.end().halo());
-            }
+            let rect = BBox::new(xb, y0, x_end, y0 + bar_h / 2.0);
+            svg.obstacle(rect);
+            row.push(Bar {
+                v,
+                xv,
+                upper: k == 0,
+                rect,
+                ty: y0 + bar_h / 4.0 + 4.0,
+                color,
+            });
         }
         if flip {
             svg.text(
@@ -285,6 +305,7 @@ pub fn tornado(title: &str, chart: &Tornado) -> String {
             );
         }
         svg.end_group();
+        rows.push(row);
     }
     svg.line(
         xb,
@@ -300,14 +321,64 @@ pub fn tornado(title: &str, chart: &Tornado) -> String {
             _ => value(base),
         }
     );
-    svg.text(
-        xb,
-        top - 10.0,
+    let base_font = Font::new(12.0).bold().halo();
+    let chart_box = BBox::new(4.0, 40.0, WIDTH - 4.0, height - 4.0);
+    svg.place(
         &base_label,
-        Font::new(12.0).bold().middle().halo(),
+        &[
+            (xb, top - 10.0, base_font.middle()),
+            (xb - 4.0, top - 10.0, base_font.end()),
+            (xb + 4.0, top - 10.0, base_font),
+        ],
+        chart_box,
     );
+    if zero_line {
+        let f = Font::new(11.0).halo();
+        svg.place(
+            "0: no difference",
+            &[
+                (x0 + 4.0, bottom - 6.0, f),
+                (x0 - 4.0, bottom - 6.0, f.end()),
+                (x0 + 4.0, top + 12.0, f),
+                (x0 - 4.0, top + 12.0, f.end()),
+            ],
+            BBox::new(frame.left, top, frame.right, bottom),
+        );
+    }
+    let plot_box = BBox::new(20.0 + name_w + 22.0, top - 2.0, WIDTH - 4.0, bottom);
+    for row in &rows {
+        let far_right = row.iter().map(|b| b.rect.x1).fold(xb, f64::max);
+        let far_left = row.iter().map(|b| b.rect.x0).fold(xb, f64::min);
+        for bar in row {
+            let text = value(bar.v);
+            let outside = if bar.xv >= xb {
+                (bar.xv + 4.0, bar.ty, label_font.halo())
+            } else {
+                (bar.xv - 4.0, bar.ty, label_font.end().halo())
+            };
+            let ink = if bar.color == BLUE { "#ffffff" } else { INK };
+            let inside = if bar.xv >= xb {
+                (bar.xv - 3.0, bar.ty, label_font.end().color(ink))
+            } else {
+                (bar.xv + 3.0, bar.ty, label_font.color(ink))
+            };
+            let inside_fits =
+                (bar.rect.x1 - bar.rect.x0) >= label_font.width(&text) + 8.0 && bar_h / 2.0 >= 11.0;
+            let mut spots = vec![outside];
+            if inside_fits {
+                spots.push(inside);
+            }
+            spots.push((far_right + 4.0, bar.ty, label_font.halo()));
+            spots.push((far_left - 4.0, bar.ty, label_font.end().halo()));
+            // Half a bar higher or lower, beyond the row's bars.
+            let shift = if bar.upper { -bar_h / 4.0 } else { bar_h / 4.0 };
+            spots.push((far_right + 4.0, bar.ty + shift, label_font.halo()));
+            spots.push((far_left - 4.0, bar.ty + shift, label_font.end().halo()));
+            svg.place_over(&text, &spots, plot_box, Some(bar.rect));
+        }
+    }
     svg.note(
-        HEIGHT,
+        height,
         "Each input moved alone to its low and high value, every other input as written; same simulated worlds.",
     );
     svg.finish()
