@@ -18,9 +18,8 @@
 //! `report.png` (a 1280 × 2400 screenshot of its top), `report.pdf` (the
 //! print version), and the probe pages `wrapper.html`, `broken.html`.
 //!
-//! `cargo test --release --test report_html -- --ignored docs_screenshot`
-//! regenerates `docs/report.png` and `target/report-test/docs/report.html`
-//! with the default budget (100,000 paths, 20,000 per analysis, seed 1).
+//! `docs/report.png` is made with the README's command (`impasse report`
+//! with the default budget, then a 1280 × 1600 Chromium screenshot).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
