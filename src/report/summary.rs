@@ -89,8 +89,17 @@ pub fn money_with(x: f64, decimals: usize) -> String {
     }
 }
 
-/// Dollars in $M with sensible rounding ([`money_decimals`]): `$230.5M`, `$4.05M`.
+/// Dollars in $M with sensible rounding ([`money_decimals`]): `$230.5M`,
+/// `$4.05M`; from a billion up in $B with two decimals: `$1.12B`.
 pub fn money(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e9 {
+        let s = format!("{:.2}", x.abs() / 1e9);
+        return if x < 0.0 {
+            format!("\u{2212}${s}B")
+        } else {
+            format!("${s}B")
+        };
+    }
     money_with(x, money_decimals(x))
 }
 
@@ -1061,6 +1070,8 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(money(230_483_814.0), "$230.5M");
+        assert_eq!(money(1_416_700_000.0), "$1.42B");
+        assert_eq!(money(-2_000_000_000.0), "\u{2212}$2.00B");
         assert_eq!(money(4_045_406.0), "$4.05M");
         assert_eq!(money(-692_038.0), "\u{2212}$0.69M");
         assert_eq!(money(-1_000.0), "$0.00M");
