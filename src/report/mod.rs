@@ -450,14 +450,14 @@ impl RunReport {
         }
     }
 
-    /// Strategy indices ranked by mean revenue, best first (ties keep scenario order).
+    /// Strategy indices ranked by the decision value (`[decision]`: expected
+    /// margin by default), best first (ties keep scenario order).
     pub fn ranking(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.strategies.len()).collect();
         order.sort_by(|&a, &b| {
             self.strategies[b]
-                .revenue
-                .mean
-                .total_cmp(&self.strategies[a].revenue.mean)
+                .decision_value
+                .total_cmp(&self.strategies[a].decision_value)
         });
         order
     }

@@ -103,11 +103,17 @@ fn write_run_table(r: &RunReport) -> Result<String, std::fmt::Error> {
     };
     writeln!(
         out,
-        "Scenario {}: {} paths, seed {}. Net present revenue from this payer over {} weeks after expiry ({renewals}), $M; ranked by mean.",
+        "Scenario {}: {} paths, seed {}. Net present revenue from this payer over {} weeks after expiry ({renewals}), $M; ranked by the decision value ({}).",
         r.scenario,
         count(r.paths as f64),
         r.seed,
-        r.horizon_weeks
+        r.horizon_weeks,
+        match (r.decision.objective, r.decision.risk_tolerance.is_finite()) {
+            (crate::scenario::Objective::Margin, false) => "expected margin",
+            (crate::scenario::Objective::Revenue, false) => "expected revenue",
+            (crate::scenario::Objective::Margin, true) => "risk-adjusted margin",
+            (crate::scenario::Objective::Revenue, true) => "risk-adjusted revenue",
+        }
     )?;
     writeln!(out)?;
     let header = [
@@ -122,6 +128,7 @@ fn write_run_table(r: &RunReport) -> Result<String, std::fmt::Error> {
         "costs",
         "patient-weeks OON",
         "switched",
+        "value",
     ];
     let order = r.ranking();
     let rows: Vec<Vec<String>> = order
@@ -140,6 +147,7 @@ fn write_run_table(r: &RunReport) -> Result<String, std::fmt::Error> {
                 millions(s.costs.mean),
                 count(s.patient_weeks_out_of_network.mean),
                 count(s.patients_switched.mean),
+                millions(s.decision_value),
             ]
         })
         .collect();
@@ -148,6 +156,7 @@ fn write_run_table(r: &RunReport) -> Result<String, std::fmt::Error> {
     writeln!(
         out,
         "±mcse: Monte Carlo standard error of the mean (precision); P5-P95: the range of outcomes (spread). CVaR5: mean of the worst 5 % of paths.\n\
+         value: what the board maximises ([decision]: the objective less the price of patient-weeks, as a certainty equivalent if risk-averse).\n\
          margin: net present contribution margin less the costs of moves (data work, escalations, going out of network).\n\
          patient-weeks OON: without in-network access, net of continuity of care. Quantiles and CVaR carry a relative error of at most {}%.",
         r.quantile_relative_error * 100.0
