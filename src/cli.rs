@@ -141,20 +141,30 @@ pub struct SweepArgs {
     /// The input to sweep (dotted path, e.g. payer.exec.success_prob).
     #[arg(long)]
     pub param: String,
-    /// Values of --param, comma-separated.
-    #[arg(long, conflicts_with = "range", required_unless_present = "range")]
+    /// Values of --param, comma-separated (negative values need no `=`).
+    #[arg(
+        long,
+        conflicts_with = "range",
+        required_unless_present = "range",
+        allow_hyphen_values = true
+    )]
     pub values: Option<String>,
     /// Values of --param as LO:HI:N (N evenly spaced points, ends included).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub range: Option<String>,
     /// A second input, for a two-way sweep.
     #[arg(long, requires = "param2_values")]
     pub param2: Option<String>,
     /// Values of --param2, comma-separated.
-    #[arg(long, group = "param2_values", conflicts_with = "range2")]
+    #[arg(
+        long,
+        group = "param2_values",
+        conflicts_with = "range2",
+        allow_hyphen_values = true
+    )]
     pub values2: Option<String>,
     /// Values of --param2 as LO:HI:N.
-    #[arg(long, group = "param2_values")]
+    #[arg(long, group = "param2_values", allow_hyphen_values = true)]
     pub range2: Option<String>,
     #[command(flatten)]
     /// Overrides.
@@ -214,7 +224,7 @@ pub struct ThresholdArgs {
     /// Strategy B.
     pub b: String,
     /// Search range LO:HI (default: the input's range).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub range: Option<String>,
     /// What to compare: revenue, or margin (contribution margin net of the
     /// costs of moves).
@@ -357,6 +367,15 @@ pub fn budget(sim: &SimArgs) -> Result<Budget> {
     if sim.threads == Some(0) {
         bail!("invalid `--threads` = 0: use at least 1 thread (or leave it out for one per core)");
     }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let most = (4 * cores).max(16);
+    if let Some(t) = sim.threads
+        && t > most
+    {
+        bail!(
+            "invalid `--threads` = {t}: at most {most} (4 per core on this machine, {cores} cores); results do not depend on the thread count"
+        );
+    }
     Ok(Budget {
         paths: sim.paths,
         seed: sim.seed,
@@ -384,9 +403,11 @@ pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
             .with_context(|| format!("cannot write `--out` = {}", path.display())),
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(bytes)?;
-            stdout.flush()?;
-            Ok(())
+            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+                // A reader that stopped reading (`| head`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            }
         }
     }
 }
@@ -536,7 +557,21 @@ pub fn execute(cli: Cli) -> Result<()> {
             if args.analysis_paths == 0 {
                 bail!("invalid `--analysis-paths` = 0: the number of paths must be at least 1");
             }
-            // Fail before the long run if an output cannot be written.
+            // Fail before the long run if an output cannot be written, or
+            // if two outputs would overwrite each other.
+            if let Some(x) = &args.xlsx {
+                let same = x == &args.out
+                    || matches!(
+                        (std::path::absolute(x), std::path::absolute(&args.out)),
+                        (Ok(a), Ok(b)) if a == b
+                    );
+                if same {
+                    bail!(
+                        "invalid `--xlsx` = {}: the same file as `--out`; give the workbook its own path",
+                        x.display()
+                    );
+                }
+            }
             for (option, path) in [("--out", Some(&args.out)), ("--xlsx", args.xlsx.as_ref())] {
                 if let Some(path) = path {
                     let parent = path
@@ -645,8 +680,8 @@ pub fn execute(cli: Cli) -> Result<()> {
                 .iter()
                 .map(|s| s.name.as_str())
                 .collect();
-            println!(
-                "{}: ok. Scenario `{}`: {} strategies ({}), baseline `{}`, {} uncertain inputs, {} non-rate items.",
+            let line = format!(
+                "{}: ok. Scenario `{}`: {} strategies ({}), baseline `{}`, {} uncertain inputs, {} non-rate items.\n",
                 args.file.display(),
                 scenario.name,
                 names.len(),
@@ -655,7 +690,7 @@ pub fn execute(cli: Cli) -> Result<()> {
                 uncertain,
                 scenario.items.len()
             );
-            Ok(())
+            emit(None, line.as_bytes())
         }
     }
 }

@@ -1010,3 +1010,87 @@ fn report_bad_input_writes_nothing() {
     assert_error(&out, &["--paths"]);
     assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }
+
+#[test]
+fn negative_values_need_no_equals_sign() {
+    let file = "scenarios/community-hospital.toml";
+    for args in [
+        vec![
+            "sweep",
+            file,
+            "--param",
+            "strategy.notice-and-escalate.notice",
+            "--values",
+            "-40,-20",
+        ],
+        vec![
+            "sweep",
+            file,
+            "--param",
+            "strategy.notice-and-escalate.notice",
+            "--range",
+            "-40:-16:3",
+        ],
+        vec![
+            "threshold",
+            file,
+            "bluff",
+            "escalate-at-impasse",
+            "--param",
+            "strategy.bluff.walk_away",
+            "--range",
+            "-0.01:0.02",
+        ],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--paths", "300", "-q"]);
+        let out = output(&all);
+        assert!(out.status.success(), "{all:?}: {}", text(&out.stderr));
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error_and_never_a_panic() {
+    use std::process::Stdio;
+    for args in [
+        vec!["validate", "scenarios/community-hospital.toml"],
+        vec!["run", "--paths", "2000", "-q"],
+    ] {
+        let mut child = impasse()
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end at once, as `| head -0` does.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn an_absurd_thread_count_is_refused_at_once() {
+    let out = output(&["run", "--paths", "100", "--threads", "100000", "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("`--threads` = 100000"), "{err}");
+    assert!(err.contains("at most"), "{err}");
+}
+
+#[test]
+fn report_refuses_the_same_file_for_html_and_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let same = dir.path().join("board.out");
+    let s = same.to_str().unwrap();
+    let out = output(&["report", "--out", s, "--xlsx", s, "--paths", "200", "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("`--xlsx`") && err.contains("same file"),
+        "{err}"
+    );
+    assert!(!same.exists(), "nothing is written");
+}
