@@ -1094,3 +1094,41 @@ fn report_refuses_the_same_file_for_html_and_workbook() {
     );
     assert!(!same.exists(), "nothing is written");
 }
+
+#[test]
+fn magnitudes_that_would_overflow_a_run_are_refused() {
+    for (set, field) in [
+        ("contract.annual_revenue=1e308", "contract.annual_revenue"),
+        (
+            "contract.attributed_patients=1e308",
+            "contract.attributed_patients",
+        ),
+        (
+            "contract.annual_revenue=lognormal(700,1)",
+            "contract.annual_revenue",
+        ),
+        (
+            "item.denials.annual_value=1e308",
+            "item.denials.annual_value",
+        ),
+    ] {
+        let out = output(&["run", "--paths", "100", "-q", "--set", set]);
+        assert_eq!(out.status.code(), Some(2), "{set}");
+        let err = text(&out.stderr);
+        assert!(err.contains(field), "{set}: {err}");
+        assert!(
+            err.len() < 400,
+            "{set}: a short message, not 309 digits: {err}"
+        );
+    }
+    // A realistic unbounded distribution still loads.
+    let out = output(&[
+        "run",
+        "--paths",
+        "100",
+        "-q",
+        "--set",
+        "contract.annual_revenue=lognormal(18,0.2)",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -710,6 +710,8 @@ impl fmt::Display for Dist {
     /// The [`Dist::parse`] syntax; `Dist::parse(&d.to_string()) == Ok(d)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            // Huge numbers in exponent form (1e308, not 309 digits).
+            Dist::Fixed(x) if x.is_finite() && x.abs() >= 1e16 => write!(f, "{x:e}"),
             Dist::Fixed(x) => write!(f, "{x}"),
             Dist::Uniform { min, max } => write!(f, "uniform({min}, {max})"),
             Dist::Triangular { min, mode, max } => write!(f, "triangular({min}, {mode}, {max})"),

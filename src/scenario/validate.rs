@@ -43,10 +43,6 @@ fn probability(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
     )
 }
 
-fn non_negative(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
-    range(field, dist, 0.0, f64::INFINITY, "must be zero or more")
-}
-
 fn uplift(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
     range(
         field,
@@ -68,13 +64,40 @@ fn gain(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
 }
 
 fn money(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
-    range(
+    magnitude(
         field,
         dist,
-        0.0,
         1e13,
         "an amount of money must lie in [0, 1e13] dollars",
     )
+}
+
+/// Zero or more and at most `hi`; an unbounded distribution (lognormal,
+/// normal without bounds) must keep all but a 1e-12 tail below `hi`, so
+/// that no drawn value overflows the sums of a run.
+fn magnitude(field: &str, dist: &Dist, hi: f64, what: &str) -> Result<(), ScenarioError> {
+    if let Err(reason) = dist.check() {
+        return Err(ScenarioError::invalid(field, dist, reason));
+    }
+    let (min, max) = dist.support();
+    let top = if max.is_finite() {
+        max
+    } else {
+        dist.quantile(1.0 - 1e-12)
+    };
+    if min < 0.0 || !(top <= hi) {
+        let reach = if dist.is_fixed() {
+            String::new()
+        } else {
+            format!(" (this distribution reaches {top:e})")
+        };
+        return Err(ScenarioError::invalid(
+            field,
+            dist,
+            format!("{what}{reach}"),
+        ));
+    }
+    Ok(())
 }
 
 fn exponent(field: &str, dist: &Dist) -> Result<(), ScenarioError> {
@@ -170,7 +193,7 @@ fn name_ok(field: &str, name: &str) -> Result<(), ScenarioError> {
 pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     decision(&s.decision)?;
     let c = &s.contract;
-    non_negative("contract.annual_revenue", &c.annual_revenue)?;
+    money("contract.annual_revenue", &c.annual_revenue)?;
     probability("contract.contribution_margin", &c.contribution_margin)?;
     whole_weeks("contract.term_weeks", c.term_weeks, 1, MAX_WEEKS as u32)?;
     if c.renewals < 1 || c.renewals as usize > super::MAX_RENEWALS {
@@ -219,7 +242,12 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             ),
         ));
     }
-    non_negative("contract.attributed_patients", &c.attributed_patients)?;
+    magnitude(
+        "contract.attributed_patients",
+        &c.attributed_patients,
+        1e9,
+        "a number of patients must lie in [0, 1e9]",
+    )?;
 
     let p = &s.payer;
     uplift("payer.opening_offer", &p.opening_offer)?;
@@ -342,7 +370,7 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             ));
         }
         let at = |f: &str| format!("item.{}.{f}", item.name);
-        non_negative(&at("annual_value"), &item.annual_value)?;
+        money(&at("annual_value"), &item.annual_value)?;
         probability(&at("transfer_share"), &item.transfer_share)?;
         weeks(&at("weeks"), &item.weeks, 0.0)?;
         probability(&at("p_win_staff"), &item.p_win_staff)?;
