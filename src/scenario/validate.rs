@@ -85,7 +85,7 @@ fn magnitude(field: &str, dist: &Dist, hi: f64, what: &str) -> Result<(), Scenar
     } else {
         dist.quantile(1.0 - 1e-12)
     };
-    if min < 0.0 || !(top <= hi) {
+    if min < 0.0 || top.is_nan() || top > hi {
         let reach = if dist.is_fixed() {
             String::new()
         } else {
