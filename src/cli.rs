@@ -443,6 +443,25 @@ where
     Ok(result?)
 }
 
+/// Fail at once, before any simulation, if `path` cannot be an output file.
+fn check_writable(option: &str, path: &Path) -> Result<()> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        bail!(
+            "invalid `{option}` = {}: the directory {} does not exist",
+            path.display(),
+            parent.display()
+        );
+    }
+    if path.is_dir() {
+        bail!("invalid `{option}` = {}: is a directory", path.display());
+    }
+    Ok(())
+}
+
 /// Render an analysis result and send it where `--out` says.
 fn deliver<O: Output>(result: &O, output: &OutputArgs) -> Result<()> {
     emit(output.out.as_deref(), &render(result, output.format)?)
@@ -450,6 +469,18 @@ fn deliver<O: Output>(result: &O, output: &OutputArgs) -> Result<()> {
 
 /// Carry out a parsed command line.
 pub fn execute(cli: Cli) -> Result<()> {
+    let output = match &cli.command {
+        Command::Run(a) => Some(&a.output),
+        Command::Compare(a) => Some(&a.output),
+        Command::Sweep(a) => Some(&a.output),
+        Command::Tornado(a) => Some(&a.output),
+        Command::Threshold(a) => Some(&a.output),
+        Command::Timing(a) => Some(&a.output),
+        _ => None,
+    };
+    if let Some(out) = output.and_then(|o| o.out.as_deref()) {
+        check_writable("--out", out)?;
+    }
     match cli.command {
         Command::Run(args) => {
             let scenario = load(args.file.as_deref(), &args.set)?;
@@ -572,23 +603,9 @@ pub fn execute(cli: Cli) -> Result<()> {
                     );
                 }
             }
-            for (option, path) in [("--out", Some(&args.out)), ("--xlsx", args.xlsx.as_ref())] {
-                if let Some(path) = path {
-                    let parent = path
-                        .parent()
-                        .filter(|p| !p.as_os_str().is_empty())
-                        .unwrap_or(Path::new("."));
-                    if !parent.is_dir() {
-                        bail!(
-                            "invalid `{option}` = {}: the directory {} does not exist",
-                            path.display(),
-                            parent.display()
-                        );
-                    }
-                    if path.is_dir() {
-                        bail!("invalid `{option}` = {}: is a directory", path.display());
-                    }
-                }
+            check_writable("--out", &args.out)?;
+            if let Some(x) = &args.xlsx {
+                check_writable("--xlsx", x)?;
             }
             if let Some(dir) = &args.charts
                 && dir.exists()

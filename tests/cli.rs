@@ -1132,3 +1132,51 @@ fn magnitudes_that_would_overflow_a_run_are_refused() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn one_path_has_an_unknown_error_not_a_zero_one() {
+    let out = output(&["run", "--paths", "1", "--format", "json", "-q"]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for s in v["strategies"].as_array().unwrap() {
+        assert!(s["revenue"]["mcse"].is_null(), "{}", s["revenue"]);
+    }
+    let out = output(&["run", "--paths", "1", "-q"]);
+    let table = text(&out.stdout);
+    assert!(!table.contains("±0.00"), "{table}");
+}
+
+#[test]
+fn analyses_check_the_out_directory_before_simulating() {
+    // Checked before anything else runs: with `--paths 0` too, the error is
+    // the output directory's, not the budget's.
+    for args in [
+        vec![
+            "run",
+            "--paths",
+            "0",
+            "-q",
+            "--out",
+            "/nonexistent-dir/x.json",
+        ],
+        vec![
+            "compare",
+            "scenarios/community-hospital.toml",
+            "wait",
+            "bluff",
+            "--paths",
+            "0",
+            "-q",
+            "--out",
+            "/nonexistent-dir/x.json",
+        ],
+    ] {
+        let out = output(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("`--out`") && err.contains("does not exist"),
+            "{err}"
+        );
+    }
+}

@@ -49,7 +49,12 @@ impl From<&Distribution> for MoneyStats {
     fn from(d: &Distribution) -> Self {
         MoneyStats {
             mean: d.mean(),
-            mcse: d.mcse(),
+            // With fewer than two paths the error is unknown, not zero.
+            mcse: if d.moments.count() < 2 {
+                f64::NAN
+            } else {
+                d.mcse()
+            },
             p5: d.quantile(0.05),
             p50: d.quantile(0.5),
             p95: d.quantile(0.95),
