@@ -490,8 +490,25 @@ impl Output for RunReport {
 
 /// Write `bytes` to `path` whole or not at all: write a temporary file in the
 /// same directory, then rename it over the target.
+///
+/// A symlink is written through (its target is replaced, the link kept), and
+/// an existing file keeps its permissions.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            resolved = std::fs::canonicalize(path).or_else(|_| {
+                std::fs::read_link(path).map(|t| match path.parent() {
+                    Some(p) => p.join(t),
+                    None => t,
+                })
+            })?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -504,6 +521,9 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
+        if let Some(p) = &permissions {
+            std::fs::set_permissions(&tmp, p.clone())?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
