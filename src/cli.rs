@@ -676,7 +676,9 @@ pub fn execute(cli: Cli) -> Result<()> {
                         path.display()
                     );
                 }
-                emit(Some(&path), DEFAULT_SCENARIO_TOML.as_bytes())?;
+                check_writable("FILE", &path)?;
+                write_atomic(&path, DEFAULT_SCENARIO_TOML.as_bytes())
+                    .with_context(|| format!("cannot write FILE = {}", path.display()))?;
                 eprintln!(
                     "wrote {}; run it with: impasse run {}",
                     path.display(),

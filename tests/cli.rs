@@ -1214,3 +1214,36 @@ fn out_keeps_permissions_and_writes_through_a_symlink() {
     let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+#[test]
+fn errors_name_the_argument_the_user_gave() {
+    let out = output(&[
+        "compare",
+        "scenarios/community-hospital.toml",
+        "nope",
+        "wait",
+        "-q",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("invalid `A` = nope"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = output(&[
+        "compare",
+        "scenarios/community-hospital.toml",
+        "wait",
+        "nope",
+        "-q",
+    ]);
+    assert!(
+        text(&out.stderr).contains("invalid `B` = nope"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = output(&["init", "/nonexistent-dir/x.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("`FILE`") && !err.contains("--out"), "{err}");
+}

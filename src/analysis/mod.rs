@@ -115,12 +115,22 @@ pub fn strategy_index(
 }
 
 /// The scenario cut down to the named strategies, in that order (analyses
-/// that need only some strategies run faster on fewer).
+/// that need only some strategies run faster on fewer). Unknown names are
+/// reported as the positional arguments `A` and `B` when there are two,
+/// `--strategy` otherwise.
 pub fn only_strategies(scenario: &Scenario, names: &[&str]) -> Result<Scenario, AnalysisError> {
     let mut s = scenario.clone();
+    let option = |k: usize| match (names.len(), k) {
+        (2, 0) => "A",
+        (2, 1) => "B",
+        _ => "--strategy",
+    };
     s.strategies = names
         .iter()
-        .map(|n| strategy_index(scenario, "--strategy", n).map(|i| scenario.strategies[i].clone()))
+        .enumerate()
+        .map(|(k, n)| {
+            strategy_index(scenario, option(k), n).map(|i| scenario.strategies[i].clone())
+        })
         .collect::<Result<_, _>>()?;
     s.baseline = None;
     Ok(s)
