@@ -194,6 +194,13 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     decision(&s.decision)?;
     let c = &s.contract;
     money("contract.annual_revenue", &c.annual_revenue)?;
+    if c.annual_revenue.support().0 <= 0.0 {
+        return Err(ScenarioError::invalid(
+            "contract.annual_revenue",
+            &c.annual_revenue,
+            "must be more than 0 dollars a year (every rate term is a share of it)",
+        ));
+    }
     probability("contract.contribution_margin", &c.contribution_margin)?;
     whole_weeks("contract.term_weeks", c.term_weeks, 1, MAX_WEEKS as u32)?;
     if c.renewals < 1 || c.renewals as usize > super::MAX_RENEWALS {
