@@ -194,7 +194,7 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     decision(&s.decision)?;
     let c = &s.contract;
     money("contract.annual_revenue", &c.annual_revenue)?;
-    if c.annual_revenue.support().0 <= 0.0 {
+    if c.annual_revenue.is_fixed() && c.annual_revenue.mean() <= 0.0 {
         return Err(ScenarioError::invalid(
             "contract.annual_revenue",
             &c.annual_revenue,
