@@ -1247,3 +1247,19 @@ fn errors_name_the_argument_the_user_gave() {
     let err = text(&out.stderr);
     assert!(err.contains("`FILE`") && !err.contains("--out"), "{err}");
 }
+
+#[test]
+fn unknown_paths_get_suggestions_from_their_own_section() {
+    for (path, expect) in [
+        ("payer.notice.bluff", "payer.notice.bluff_credibility"),
+        ("strategy.wait.walkaway", "strategy.wait.walk_away"),
+        ("contract.revenue", "contract.annual_revenue"),
+        ("paer.reservation", "payer.reservation"),
+    ] {
+        let out = output(&["run", "--paths", "10", "-q", "--set", &format!("{path}=1")]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        assert!(err.contains(expect), "{path}: {err}");
+        assert!(!err.contains("description"), "{path}: {err}");
+    }
+}

@@ -108,6 +108,39 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// The known paths closest to `path`, best first.
 pub fn close_matches<'a>(path: &str, known: &'a BTreeSet<String>) -> Vec<&'a str> {
     let last = path.rsplit('.').next().unwrap_or(path);
+    // Within a known section (`payer.notice.`, `strategy.wait.`), suggest
+    // only that section's fields: the closest ones, or all of them.
+    if let Some((section, _)) = path.rsplit_once('.') {
+        let prefix = format!("{section}.");
+        let fields: Vec<&str> = known
+            .iter()
+            .filter(|k| k.starts_with(&prefix) && !k[prefix.len()..].contains('.'))
+            .map(String::as_str)
+            .collect();
+        if !fields.is_empty() {
+            let mut scored: Vec<(usize, &str)> = fields
+                .iter()
+                .map(|k| (edit_distance(last, &k[prefix.len()..]), *k))
+                .filter(|(d, k)| *d <= 3 || k[prefix.len()..].contains(last))
+                .collect();
+            scored.sort();
+            return if scored.is_empty() {
+                fields
+            } else {
+                scored.into_iter().take(3).map(|(_, k)| k).collect()
+            };
+        }
+    }
+    // Elsewhere: first the fields with the same name in another section.
+    let same: Vec<&str> = known
+        .iter()
+        .filter(|k| k.rsplit('.').next() == Some(last) && k.as_str() != path)
+        .map(String::as_str)
+        .take(5)
+        .collect();
+    if !same.is_empty() && path.contains('.') {
+        return same;
+    }
     let mut scored: Vec<(usize, &str)> = known
         .iter()
         .map(|k| {
