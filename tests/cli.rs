@@ -1263,3 +1263,21 @@ fn unknown_paths_get_suggestions_from_their_own_section() {
         assert!(!err.contains("description"), "{path}: {err}");
     }
 }
+
+#[test]
+fn the_tornado_says_which_inputs_it_does_not_vary() {
+    let out = output(&[
+        "tornado",
+        "scenarios/community-hospital.toml",
+        "--diff",
+        "escalate-now",
+        "wait",
+        "--paths",
+        "300",
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.contains("Whole-number inputs"), "{table}");
+    assert!(table.contains("impasse sweep"), "{table}");
+}

@@ -722,6 +722,7 @@ impl Output for TornadoReport {
                     .join("; ")
             );
         }
+        out += "Whole-number inputs (contract weeks, notice period, renewals) and strategy choices are not varied here: they move in steps; use `impasse sweep` (or `impasse timing` for weeks of moves) for them.\n";
         out
     }
 
