@@ -65,19 +65,20 @@ fn one_decimal(x: f64) -> String {
 
 /// Render rows as aligned columns: the first column left-aligned, the rest right-aligned.
 pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| display_width(h)).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(display_width(cell));
         }
     }
     let line = |cells: Vec<&str>| {
         let mut s = String::new();
         for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            let pad = " ".repeat(w.saturating_sub(display_width(cell)));
             if i == 0 {
-                let _ = write!(s, "{cell:<w$}");
+                let _ = write!(s, "{cell}{pad}");
             } else {
-                let _ = write!(s, "  {cell:>w$}");
+                let _ = write!(s, "  {pad}{cell}");
             }
         }
         s.trim_end().to_string() + "\n"
@@ -87,6 +88,32 @@ pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
         out += &line(row.iter().map(String::as_str).collect());
     }
     out
+}
+
+/// Columns a string takes in a terminal: East Asian wide and fullwidth
+/// characters (CJK, Hangul, fullwidth forms, most emoji) take two, combining
+/// marks none, everything else one.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match u32::from(c) {
+            0x0300..=0x036F | 0x200B..=0x200F | 0xFE00..=0xFE0F => 0,
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xA000..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x1F300..=0x1F64F
+            | 0x1F900..=0x1F9FF
+            | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
 }
 
 /// The ranked table of a run, then each strategy against the baseline.
@@ -340,6 +367,23 @@ pub fn percent_2(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_characters_keep_columns_aligned() {
+        assert_eq!(display_width("wait"), 4);
+        assert_eq!(display_width("交渉"), 4);
+        assert_eq!(display_width("e\u{301}"), 1);
+        let t = columns(
+            &["strategy", "mean"],
+            &[
+                vec!["交渉".to_string(), "1.00".to_string()],
+                vec!["wait".to_string(), "2.00".to_string()],
+            ],
+        );
+        let lines: Vec<&str> = t.lines().collect();
+        let widths: Vec<usize> = lines.iter().map(|l| display_width(l)).collect();
+        assert!(widths.iter().all(|&w| w == widths[0]), "{t}");
+    }
 
     #[test]
     fn formats_numbers() {
