@@ -1281,3 +1281,38 @@ fn the_tornado_says_which_inputs_it_does_not_vary() {
     assert!(table.contains("Whole-number inputs"), "{table}");
     assert!(table.contains("impasse sweep"), "{table}");
 }
+
+#[test]
+fn sweep_tables_wrap_to_fit_a_terminal() {
+    let out = output(&[
+        "sweep",
+        "scenarios/physician-group.toml",
+        "--param",
+        "payer.notice.credibility",
+        "--range",
+        "0:1:3",
+        "--paths",
+        "300",
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    // Ten strategies: the table comes in blocks, each under 130 columns;
+    // every strategy appears, and the best strategy closes the last block.
+    for line in table.lines().filter(|l| {
+        !l.starts_with("Scenario")
+            && !l.starts_with("Expected")
+            && !l.starts_with("Monte")
+            && !l.starts_with("The best")
+    }) {
+        assert!(
+            line.chars().count() <= 130,
+            "{} wide: {line}",
+            line.chars().count()
+        );
+    }
+    for name in ["wait", "bluff", "notice-and-escalate", "package-and-notice"] {
+        assert!(table.contains(&format!("{name} OON")), "{name}: {table}");
+    }
+    assert_eq!(table.matches("  best").count(), 1, "{table}");
+}

@@ -419,40 +419,72 @@ impl Output for SweepReport {
             count(self.paths as f64),
             self.seed
         );
-        let mut header: Vec<String> = vec![self.param_label.clone()];
-        if let Some(l2) = &self.param2_label {
-            header.push(l2.clone());
-        }
-        for name in &self.strategies {
-            header.push(name.clone());
-            header.push(format!("{name} OON"));
-        }
-        header.push("best".into());
-        header.push(String::new());
         let (texts1, texts2) = self.value_texts();
-        let rows: Vec<Vec<String>> = self
-            .points
-            .iter()
-            .map(|p| {
-                let mut row = vec![texts1.get(p.value)];
-                if let Some(v2) = p.value2 {
-                    row.push(texts2.get(v2));
-                }
-                for s in &p.strategies {
-                    row.push(millions(s.revenue_mean));
-                    row.push(percent(s.p_out_of_network));
-                }
-                row.push(p.best.clone());
-                row.push(if p.best_changes {
-                    CHANGE_MARKER.to_string()
-                } else {
-                    String::new()
-                });
-                row
-            })
-            .collect();
-        let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        out += &columns(&header, &rows);
+        // Strategies in blocks that fit a terminal (about 120 columns); the
+        // best strategy closes the last block.
+        let lead: usize = crate::report::table::display_width(&self.param_label).max(8)
+            + self
+                .param2_label
+                .as_ref()
+                .map_or(0, |l| crate::report::table::display_width(l).max(8) + 2);
+        let mut blocks: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut width = lead;
+        for (i, name) in self.strategies.iter().enumerate() {
+            let w = 2 * crate::report::table::display_width(name) + 4 + 4;
+            let block = blocks.last_mut().expect("one block at least");
+            if !block.is_empty() && width + w > 120 {
+                blocks.push(vec![i]);
+                width = lead + w;
+            } else {
+                block.push(i);
+                width += w;
+            }
+        }
+        let last = blocks.len() - 1;
+        for (b, block) in blocks.iter().enumerate() {
+            if b > 0 {
+                out.push('\n');
+            }
+            let mut header: Vec<String> = vec![self.param_label.clone()];
+            if let Some(l2) = &self.param2_label {
+                header.push(l2.clone());
+            }
+            for &i in block {
+                let name = &self.strategies[i];
+                header.push(name.clone());
+                header.push(format!("{name} OON"));
+            }
+            if b == last {
+                header.push("best".into());
+                header.push(String::new());
+            }
+            let rows: Vec<Vec<String>> = self
+                .points
+                .iter()
+                .map(|p| {
+                    let mut row = vec![texts1.get(p.value)];
+                    if let Some(v2) = p.value2 {
+                        row.push(texts2.get(v2));
+                    }
+                    for &i in block {
+                        let s = &p.strategies[i];
+                        row.push(millions(s.revenue_mean));
+                        row.push(percent(s.p_out_of_network));
+                    }
+                    if b == last {
+                        row.push(p.best.clone());
+                        row.push(if p.best_changes {
+                            CHANGE_MARKER.to_string()
+                        } else {
+                            String::new()
+                        });
+                    }
+                    row
+                })
+                .collect();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            out += &columns(&header, &rows);
+        }
         let max_mcse = self
             .points
             .iter()
