@@ -356,29 +356,21 @@ fn lead_distribution(
 ) -> Option<LeadDistribution> {
     let b = b?;
     let (ia, ib) = (scenario.strategy_index(a)?, scenario.strategy_index(b)?);
-    let (p, reversed) = summary.pair(ia, ib)?;
-    let d = &p.score_diff;
-    let sign = if reversed { -1.0 } else { 1.0 };
+    let d = summary.score_diff(ia, ib)?;
     let quantiles = (1..=99)
         .map(|k| {
             let q = f64::from(k) / 100.0;
-            let at = if reversed { 1.0 - q } else { q };
-            (sign * d.sketch.quantile(at), q)
+            (d.quantile(q), q)
         })
         .collect();
-    let (p_better, p_worse) = if reversed {
-        (d.worse.p(), d.better.p())
-    } else {
-        (d.better.p(), d.worse.p())
-    };
     Some(LeadDistribution {
         strategy: a.to_string(),
         runner_up: b.to_string(),
         quantiles,
-        mean: sign * d.moments.mean(),
-        mcse: d.moments.mcse(),
-        p_better,
-        p_worse,
+        mean: d.mean(),
+        mcse: d.diff.moments.mcse(),
+        p_better: d.p_better(),
+        p_worse: d.p_worse(),
     })
 }
 

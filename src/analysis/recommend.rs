@@ -17,7 +17,7 @@
 
 use serde::Serialize;
 
-use crate::engine::{PairSummary, RunSummary, StrategySummary};
+use crate::engine::{RunSummary, StrategySummary};
 use crate::report::summary::{money, percent};
 use crate::scenario::{Objective, Scenario};
 
@@ -134,53 +134,27 @@ fn patients_line(name: &str, s: &StrategySummary) -> String {
 
 /// The lead of `a` over `b` from their tracked pair.
 fn lead(summary: &RunSummary, a: usize, b: usize) -> Option<Lead> {
-    let (p, reversed): (&PairSummary, bool) = summary.pair(a, b)?;
-    let d = &p.score_diff;
-    let sign = if reversed { -1.0 } else { 1.0 };
+    let d = summary.score_diff(a, b)?;
     let (sa, sb) = (&summary.strategies[a].score, &summary.strategies[b].score);
     let value = sa.value() - sb.value();
     // The paired error for a mean; for certainty equivalents the unpaired
     // (conservative) combination of the two errors.
     let mcse = if sa.risk_tolerance().is_infinite() {
-        d.moments.mcse()
+        d.diff.moments.mcse()
     } else {
         sa.mcse().hypot(sb.mcse())
     };
     let h = 1.959_963_984_540_054 * mcse;
-    let q = |x: f64| sign * d.sketch.quantile(if reversed { 1.0 - x } else { x });
-    let (better, worse) = if reversed {
-        (d.worse.p(), d.better.p())
-    } else {
-        (d.better.p(), d.worse.p())
-    };
-    // The mean loss when `a` scores lower: from `a`'s side of the pair.
-    let loss_if_worse = if reversed {
-        // Stored as d = b - a: `a` loses where d > 0, by d. The sum of the
-        // positive d is the sum of all d plus the stored losses (-d, d < 0).
-        let losses = d.loss_if_worse.count() as f64;
-        let gains = d.moments.sum()
-            + if losses > 0.0 {
-                d.loss_if_worse.mean() * losses
-            } else {
-                0.0
-            };
-        let n = d.better.hits();
-        if n == 0 { 0.0 } else { gains / n as f64 }
-    } else if d.loss_if_worse.count() == 0 {
-        0.0
-    } else {
-        d.loss_if_worse.mean()
-    };
     Some(Lead {
         value,
         mcse,
         ci95: (value - h, value + h),
-        p5: q(0.05),
-        p50: q(0.5),
-        p95: q(0.95),
-        p_better: better,
-        p_worse: worse,
-        loss_if_worse,
+        p5: d.quantile(0.05),
+        p50: d.quantile(0.5),
+        p95: d.quantile(0.95),
+        p_better: d.p_better(),
+        p_worse: d.p_worse(),
+        loss_if_worse: d.loss_if_worse(),
     })
 }
 

@@ -24,7 +24,8 @@ use crate::model::{
 use crate::scenario::Scenario;
 
 pub use summary::{
-    DiffSummary, Distribution, PairSummary, RenewalSummary, RunSummary, Scoring, StrategySummary,
+    DiffSummary, Distribution, Oriented, PairSummary, RenewalSummary, RunSummary, Scoring,
+    StrategySummary,
 };
 
 /// Paths per chunk: the unit of work and of merging.

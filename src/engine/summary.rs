@@ -475,6 +475,73 @@ impl PairSummary {
     }
 }
 
+/// A tracked difference seen from either side: `a - b` as stored, or
+/// `b - a` for a pair tracked the other way round.
+#[derive(Debug, Clone, Copy)]
+pub struct Oriented<'a> {
+    /// The difference as recorded.
+    pub diff: &'a DiffSummary,
+    /// Whether it was recorded as `b - a`.
+    pub reversed: bool,
+}
+
+impl Oriented<'_> {
+    fn sign(&self) -> f64 {
+        if self.reversed { -1.0 } else { 1.0 }
+    }
+    /// Mean difference.
+    pub fn mean(&self) -> f64 {
+        self.sign() * self.diff.moments.mean()
+    }
+    /// Quantile `q` of the per-path difference.
+    pub fn quantile(&self, q: f64) -> f64 {
+        let at = if self.reversed { 1.0 - q } else { q };
+        self.sign() * self.diff.sketch.quantile(at)
+    }
+    /// Share of paths where the difference is positive.
+    pub fn p_better(&self) -> f64 {
+        if self.reversed {
+            self.diff.worse.p()
+        } else {
+            self.diff.better.p()
+        }
+    }
+    /// Share of paths where it is negative.
+    pub fn p_worse(&self) -> f64 {
+        if self.reversed {
+            self.diff.better.p()
+        } else {
+            self.diff.worse.p()
+        }
+    }
+    /// Mean shortfall (positive) over the paths where it is negative; 0 if
+    /// none.
+    pub fn loss_if_worse(&self) -> f64 {
+        let d = self.diff;
+        let losses = d.loss_if_worse.count();
+        let stored_losses = if losses == 0 {
+            0.0
+        } else {
+            d.loss_if_worse.mean() * losses as f64
+        };
+        if !self.reversed {
+            return if losses == 0 {
+                0.0
+            } else {
+                d.loss_if_worse.mean()
+            };
+        }
+        // Recorded as b - a: this side loses where the record is positive,
+        // by the record; their sum is the total plus the recorded losses.
+        let n = d.better.hits();
+        if n == 0 {
+            0.0
+        } else {
+            (d.moments.sum() + stored_losses) / n as f64
+        }
+    }
+}
+
 /// A whole run: one summary per strategy and the requested pairs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunSummary {
@@ -508,6 +575,15 @@ impl RunSummary {
             scoring,
             scores: vec![0.0; n],
         }
+    }
+
+    /// The decision-score difference `a - b`, if the pair was tracked either
+    /// way round.
+    pub fn score_diff(&self, a: usize, b: usize) -> Option<Oriented<'_>> {
+        self.pair(a, b).map(|(p, reversed)| Oriented {
+            diff: &p.score_diff,
+            reversed,
+        })
     }
 
     /// The summary of the pair `(a, b)` if it was tracked, as recorded or
