@@ -11,10 +11,12 @@
 pub mod board;
 pub mod compare;
 pub mod recommend;
+pub mod sobol;
 pub mod sweep;
 pub mod threshold;
 pub mod timing;
 pub mod tornado;
+pub mod voi;
 
 use thiserror::Error;
 
