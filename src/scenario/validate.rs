@@ -194,11 +194,11 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     decision(&s.decision)?;
     let c = &s.contract;
     money("contract.annual_revenue", &c.annual_revenue)?;
-    if c.annual_revenue.is_fixed() && c.annual_revenue.mean() <= 0.0 {
+    if c.annual_revenue.support().1 < 1.0 {
         return Err(ScenarioError::invalid(
             "contract.annual_revenue",
             &c.annual_revenue,
-            "must be more than 0 dollars a year (every rate term is a share of it)",
+            "must reach at least 1 dollar a year (every rate term is a share of it)",
         ));
     }
     probability("contract.contribution_margin", &c.contribution_margin)?;
