@@ -10,6 +10,7 @@
 //! The engine knows nothing of TOML, terminals or output formats: progress is
 //! reported through a callback.
 
+pub mod samples;
 pub mod stats;
 pub mod summary;
 
@@ -23,6 +24,7 @@ use crate::model::{
 };
 use crate::scenario::Scenario;
 
+pub use samples::{Measure, PathSamples};
 pub use summary::{
     DiffSummary, Distribution, Oriented, PairSummary, RenewalSummary, RunSummary, Scoring,
     StrategySummary,
@@ -205,14 +207,7 @@ impl<'a> Simulation<'a> {
         if config.paths == 0 {
             return Err(EngineError::NoPaths);
         }
-        let mut builder = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = config.threads {
-            builder = builder.num_threads(t);
-        }
-        let pool = builder.build().map_err(|e| EngineError::Threads {
-            threads: config.threads.unwrap_or(0),
-            reason: e.to_string(),
-        })?;
+        let pool = pool(config.threads)?;
         let start = config.first_path;
         let end = start + config.paths;
         // Chunks are aligned on absolute path indices: path i always falls in
@@ -243,6 +238,18 @@ impl<'a> Simulation<'a> {
             total
         }))
     }
+}
+
+/// A pool of `threads` workers (`None`: one per core).
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, EngineError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        builder = builder.num_threads(t);
+    }
+    builder.build().map_err(|e| EngineError::Threads {
+        threads: threads.unwrap_or(0),
+        reason: e.to_string(),
+    })
 }
 
 /// Every pair of strategies: first `(strategy, baseline)` for each strategy

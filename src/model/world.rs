@@ -471,6 +471,8 @@ impl Source for Recorder {
 #[derive(Debug, Clone)]
 pub struct WorldSampler {
     slots: Vec<u64>,
+    /// Position in `slots` of each input.
+    input_slots: Vec<usize>,
     /// The copula of the correlated inputs; `None` when there are none.
     correlated: Option<Box<Correlated>>,
 }
@@ -580,6 +582,7 @@ impl WorldSampler {
         });
         WorldSampler {
             slots: rec.slots,
+            input_slots: rec.input_slots,
             correlated,
         }
     }
@@ -618,11 +621,7 @@ impl WorldSampler {
         path_seed: u64,
         world: &mut World,
     ) {
-        for (z, &slot) in uniforms.iter_mut().zip(&c.slot_of) {
-            let seed = mix64(path_seed ^ self.slots[slot]);
-            *z = StandardNormal.sample(&mut Xoshiro256PlusPlus::seed_from_u64(seed));
-        }
-        c.copula.apply(uniforms);
+        self.correlated_uniforms(c, uniforms, path_seed);
         let mut src = CorrelatedSource {
             slots: SlotSource {
                 slots: &self.slots,
@@ -633,6 +632,160 @@ impl WorldSampler {
             uniforms,
         };
         world.fill(s, &mut src);
+    }
+}
+
+/// Records the value of every input, in [`World::fill`] order, as another
+/// source supplies it.
+struct Recording<'a, S: Source> {
+    inner: S,
+    values: &'a mut [f64],
+    next: usize,
+}
+
+impl<S: Source> Source for Recording<'_, S> {
+    #[inline]
+    fn input(&mut self, path: InputPath<'_>, dist: &Dist) -> f64 {
+        let x = self.inner.input(path, dist);
+        self.values[self.next] = x;
+        self.next += 1;
+        x
+    }
+    #[inline]
+    fn event(&mut self, path: InputPath<'_>) -> f64 {
+        self.inner.event(path)
+    }
+}
+
+/// Takes every input from a point of the unit hypercube (one coordinate per
+/// input, [`Scenario::inputs`] order) by inversion, and every event from a
+/// seed, as [`SlotSource`] does.
+struct AtSource<'a> {
+    events: SlotSource<'a>,
+    /// The uniform of each input (correlated ones already mixed by the
+    /// copula).
+    u: &'a [f64],
+    next: usize,
+}
+
+impl Source for AtSource<'_> {
+    fn input(&mut self, _: InputPath<'_>, dist: &Dist) -> f64 {
+        let u = self.u[self.next];
+        self.next += 1;
+        self.events.next += 1;
+        match dist {
+            Dist::Fixed(v) => *v,
+            d => d.quantile(u),
+        }
+    }
+    fn event(&mut self, path: InputPath<'_>) -> f64 {
+        self.events.event(path)
+    }
+}
+
+impl WorldSampler {
+    /// Number of inputs (fixed ones included), the length of the buffers of
+    /// [`WorldSampler::fill_recording`] and [`WorldSampler::fill_at`].
+    pub fn input_count(&self) -> usize {
+        self.input_slots.len()
+    }
+
+    /// The sets of correlated inputs (positions in [`Scenario::inputs`]):
+    /// see [`Copula::group_inputs`]. Empty without correlations.
+    pub fn correlated_groups(&self) -> Vec<Vec<usize>> {
+        self.correlated
+            .as_ref()
+            .map_or_else(Vec::new, |c| c.copula.group_inputs())
+    }
+
+    /// [`WorldSampler::fill`], also writing the value each input took into
+    /// `values` (one per input, [`Scenario::inputs`] order). The world is
+    /// exactly the one `fill` draws.
+    pub fn fill_recording(
+        &self,
+        s: &Scenario,
+        path_seed: u64,
+        world: &mut World,
+        values: &mut [f64],
+    ) {
+        let slots = SlotSource {
+            slots: &self.slots,
+            next: 0,
+            path_seed,
+        };
+        let Some(c) = &self.correlated else {
+            world.fill(
+                s,
+                &mut Recording {
+                    inner: slots,
+                    values,
+                    next: 0,
+                },
+            );
+            return;
+        };
+        let mut uniforms = vec![0.0; c.slot_of.len()];
+        self.correlated_uniforms(c, &mut uniforms, path_seed);
+        let src = CorrelatedSource {
+            slots,
+            index_of_slot: &c.index_of_slot,
+            uniforms: &uniforms,
+        };
+        world.fill(
+            s,
+            &mut Recording {
+                inner: src,
+                values,
+                next: 0,
+            },
+        );
+    }
+
+    /// The world at a point `u` of the unit hypercube: input `i` (in
+    /// [`Scenario::inputs`] order) is its distribution's quantile at `u[i]`,
+    /// except that correlated inputs read their coordinates as independent
+    /// uniforms that the copula mixes ([`Copula::apply_uniform`]); every
+    /// random event draws from `event_seed` as a path with that seed would.
+    /// For designed experiments (Sobol' indices) rather than Monte Carlo.
+    ///
+    /// # Panics
+    ///
+    /// If `u` does not hold one coordinate per input.
+    pub fn fill_at(&self, s: &Scenario, u: &[f64], event_seed: u64, world: &mut World) {
+        assert_eq!(u.len(), self.input_count(), "one coordinate per input");
+        let events = SlotSource {
+            slots: &self.slots,
+            next: 0,
+            path_seed: event_seed,
+        };
+        let Some(c) = &self.correlated else {
+            world.fill(s, &mut AtSource { events, u, next: 0 });
+            return;
+        };
+        let mut mixed = u.to_vec();
+        let mut group: Vec<f64> = c.copula.inputs().iter().map(|&i| u[i]).collect();
+        c.copula.apply_uniform(&mut group);
+        for (&i, x) in c.copula.inputs().iter().zip(group) {
+            mixed[i] = x;
+        }
+        world.fill(
+            s,
+            &mut AtSource {
+                events,
+                u: &mixed,
+                next: 0,
+            },
+        );
+    }
+
+    /// The copula uniforms of a path: one standard normal per correlated
+    /// input from its own slot's stream, mixed by the copula.
+    fn correlated_uniforms(&self, c: &Correlated, uniforms: &mut [f64], path_seed: u64) {
+        for (z, &slot) in uniforms.iter_mut().zip(&c.slot_of) {
+            let seed = mix64(path_seed ^ self.slots[slot]);
+            *z = StandardNormal.sample(&mut Xoshiro256PlusPlus::seed_from_u64(seed));
+        }
+        c.copula.apply(uniforms);
     }
 }
 
@@ -712,6 +865,67 @@ mod tests {
             wb.payer_reservation = wa.payer_reservation;
             assert_eq!(wa, wb);
         }
+    }
+
+    fn correlated() -> Scenario {
+        let text = format!(
+            "{}\n[[correlation]]\nbetween = [\"payer.reservation\", \"payer.exec.reservation_gain\"]\nrank = 0.8\n",
+            crate::scenario::DEFAULT_SCENARIO_TOML
+        );
+        Scenario::from_toml(&text, "<test>").unwrap()
+    }
+
+    #[test]
+    fn recording_draws_the_same_world_and_lists_its_inputs() {
+        for s in [Scenario::builtin(), correlated()] {
+            let sampler = WorldSampler::new(&s);
+            let inputs = s.inputs();
+            assert_eq!(sampler.input_count(), inputs.len());
+            let (mut a, mut b) = (World::default(), World::default());
+            let mut values = vec![0.0; inputs.len()];
+            for i in 0..50 {
+                sampler.fill(&s, path_seed(3, i), &mut a);
+                sampler.fill_recording(&s, path_seed(3, i), &mut b, &mut values);
+                assert_eq!(a, b);
+                let at = |p: &str| values[inputs.iter().position(|(n, _)| n == p).unwrap()];
+                assert_eq!(at("payer.reservation"), a.payer_reservation);
+                assert_eq!(at("payer.exec.reservation_gain"), a.exec_reservation_gain);
+                assert_eq!(at("item.denials.annual_value"), a.items[0].annual_value);
+            }
+        }
+    }
+
+    #[test]
+    fn points_keep_the_copula() {
+        let s = correlated();
+        let sampler = WorldSampler::new(&s);
+        assert_eq!(sampler.correlated_groups().len(), 1);
+        let inputs = s.inputs();
+        let n = inputs.len();
+        let (r, e) = (
+            inputs
+                .iter()
+                .position(|(p, _)| p == "payer.reservation")
+                .unwrap(),
+            inputs
+                .iter()
+                .position(|(p, _)| p == "payer.exec.reservation_gain")
+                .unwrap(),
+        );
+        assert_eq!(sampler.correlated_groups()[0], vec![r.min(e), r.max(e)]);
+        // Both coordinates high: both inputs high; one high, one low: the
+        // copula pulls the low one up.
+        let mut w = World::default();
+        let mut u = vec![0.5; n];
+        u[r] = 0.9;
+        u[e] = 0.9;
+        sampler.fill_at(&s, &u, 1, &mut w);
+        assert!(w.payer_reservation > s.payer.reservation.quantile(0.9));
+        u[e] = 0.1;
+        sampler.fill_at(&s, &u, 1, &mut w);
+        assert!(w.exec_reservation_gain > s.payer.exec.reservation_gain.quantile(0.1));
+        // Inputs outside the group are plain quantiles.
+        assert_eq!(w.payer_opening_offer, s.payer.opening_offer.quantile(0.5));
     }
 
     #[test]

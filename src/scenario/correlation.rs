@@ -291,6 +291,29 @@ impl Copula {
         self.groups.len()
     }
 
+    /// The correlated inputs group by group: positions in
+    /// [`Scenario::inputs`] of the inputs of each set linked by
+    /// correlations. A variance-based analysis must move each set as one
+    /// factor: its members are not free to vary one at a time.
+    pub fn group_inputs(&self) -> Vec<Vec<usize>> {
+        self.groups
+            .iter()
+            .map(|g| self.inputs[g.start..g.start + g.len].to_vec())
+            .collect()
+    }
+
+    /// Turn independent uniforms into the copula's uniforms: `u` holds one
+    /// uniform on (0, 1) per correlated input in [`Copula::inputs`] order;
+    /// each is mapped to a standard normal, mixed by [`Copula::apply`], and
+    /// mapped back. For designs (quasi-random points) whose coordinates are
+    /// uniforms rather than normals.
+    pub fn apply_uniform(&self, u: &mut [f64]) {
+        for x in u.iter_mut() {
+            *x = STANDARD_NORMAL.quantile(x.clamp(U_MIN, 1.0 - U_MIN));
+        }
+        self.apply(u);
+    }
+
     /// Turn `z`, one independent standard normal per correlated input in
     /// [`Copula::inputs`] order, into the copula's uniforms `u = Φ(L z)` in
     /// place, each kept in `[2^-53, 1 - 2^-53]` (so its quantile is finite).
