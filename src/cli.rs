@@ -11,6 +11,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use impasse::analysis::Budget;
 use impasse::analysis::board::{self, BoardBudget};
 use impasse::analysis::compare::{Precision, compare};
+use impasse::analysis::information::{self, VoiOptions};
+use impasse::analysis::sensitivity::{self, SobolOptions};
 use impasse::analysis::sweep::{self, Axis};
 use impasse::analysis::threshold::{self, ThresholdOptions};
 use impasse::analysis::timing::{self, TimingOptions};
@@ -44,6 +46,10 @@ pub enum Command {
     Threshold(ThresholdArgs),
     /// Expected revenue as a function of the escalation (or notice) week.
     Timing(TimingArgs),
+    /// What better information is worth before choosing: EVPI, and EVPPI of each input and group.
+    Voi(VoiArgs),
+    /// Which uncertainties drive a result when they all move together: Sobol' indices.
+    Sobol(SobolArgs),
     /// Write a self-contained HTML board report (and optionally slide-ready SVG charts and a workbook).
     Report(ReportArgs),
     /// Write the built-in scenario, with comments explaining every field.
@@ -272,6 +278,90 @@ pub struct TimingArgs {
     pub output: OutputArgs,
 }
 
+/// `impasse voi`.
+#[derive(Debug, Args)]
+pub struct VoiArgs {
+    /// Scenario file (default: the built-in community-hospital scenario).
+    pub file: Option<PathBuf>,
+    /// The strategies to choose among, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub strategies: Vec<String>,
+    /// The inputs whose value of partial information is computed,
+    /// comma-separated dotted paths (default: every uncertain input).
+    #[arg(long, value_delimiter = ',')]
+    pub inputs: Vec<String>,
+    /// A group of inputs learnt together: NAME=PATH+PATH+... Repeatable.
+    /// Without --inputs or --groups, each section of the scenario (payer,
+    /// provider, contract, items) and every uncertain input together are
+    /// groups too.
+    #[arg(long = "groups", value_name = "NAME=P1+P2")]
+    pub groups: Vec<String>,
+    #[command(flatten)]
+    /// Overrides.
+    pub set: SetArgs,
+    #[command(flatten)]
+    /// Simulation options.
+    pub sim: SimArgs,
+    #[command(flatten)]
+    /// Output options.
+    pub output: OutputArgs,
+}
+
+/// `impasse sobol`.
+#[derive(Debug, Args)]
+pub struct SobolArgs {
+    /// Scenario file (default: the built-in community-hospital scenario).
+    pub file: Option<PathBuf>,
+    /// The strategy whose result is explained (default: the baseline).
+    #[arg(long, conflicts_with = "diff")]
+    pub strategy: Option<String>,
+    /// Explain the difference A - B instead.
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub diff: Option<Vec<String>>,
+    /// What is measured.
+    #[arg(long, value_enum, default_value_t = Metric::Revenue)]
+    pub metric: Metric,
+    /// Base samples N of the Saltelli design (N x (factors + 2) worlds; a power of two is best).
+    #[arg(long, default_value_t = 4096)]
+    pub n: usize,
+    /// Random seed of the design and the bootstrap.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    /// Overrides.
+    pub set: SetArgs,
+    #[command(flatten)]
+    /// Output options.
+    pub output: OutputArgs,
+}
+
+/// Parse `NAME=P1+P2` for `--groups`.
+fn parse_group(text: &str) -> Result<(String, Vec<String>)> {
+    let parsed = text.split_once('=').map(|(name, members)| {
+        (
+            name.trim().to_string(),
+            members
+                .split('+')
+                .map(|m| m.trim().to_string())
+                .collect::<Vec<_>>(),
+        )
+    });
+    match parsed {
+        Some((name, members)) if !name.is_empty() && members.iter().all(|m| !m.is_empty()) => {
+            Ok((name, members))
+        }
+        _ => bail!(
+            "invalid `--groups` = {text}: write NAME=PATH+PATH, e.g. payer-limits=payer.reservation+payer.exec.reservation_gain"
+        ),
+    }
+}
+
 /// `impasse report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -476,6 +566,8 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Tornado(a) => Some(&a.output),
         Command::Threshold(a) => Some(&a.output),
         Command::Timing(a) => Some(&a.output),
+        Command::Voi(a) => Some(&a.output),
+        Command::Sobol(a) => Some(&a.output),
         _ => None,
     };
     if let Some(out) = output.and_then(|o| o.out.as_deref()) {
@@ -576,6 +668,60 @@ pub fn execute(cli: Cli) -> Result<()> {
                 timing::timing(&scenario, &options, &budget, progress)
             })?;
             deliver(&report, &args.output)
+        }
+        Command::Voi(args) => {
+            let scenario = load(args.file.as_deref(), &args.set)?;
+            let budget = budget(&args.sim)?;
+            let groups = args
+                .groups
+                .iter()
+                .map(|g| parse_group(g))
+                .collect::<Result<Vec<_>>>()?;
+            let options = VoiOptions {
+                strategies: args.strategies.clone(),
+                inputs: args.inputs.clone(),
+                default_groups: args.inputs.is_empty() && groups.is_empty(),
+                groups,
+            };
+            let report = with_progress(budget.paths, args.sim.quiet, |progress| {
+                information::voi(&scenario, &options, &budget, progress)
+            })?;
+            deliver(&report, &args.output)
+        }
+        Command::Sobol(args) => {
+            let scenario = load(args.file.as_deref(), &args.set)?;
+            // The same checks of --threads as the simulating commands.
+            budget(&SimArgs {
+                paths: 1,
+                seed: args.seed,
+                threads: args.threads,
+                quiet: args.quiet,
+            })?;
+            let target = match (&args.diff, &args.strategy) {
+                (Some(pair), _) => Target::Diff(pair[0].clone(), pair[1].clone()),
+                (None, Some(name)) => Target::Strategy(name.clone()),
+                (None, None) => {
+                    Target::Strategy(scenario.strategies[scenario.baseline_index()].name.clone())
+                }
+            };
+            let options = SobolOptions {
+                target,
+                metric: args.metric,
+                base_samples: args.n,
+                seed: args.seed,
+                threads: args.threads,
+            };
+            let planned = sensitivity::planned_runs(&scenario, &options) as u64;
+            let bar = progress_bar(planned, args.quiet);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {bar:40} {human_pos}/{human_len} worlds, eta {eta}",
+                )
+                .expect("valid template"),
+            );
+            let result = sensitivity::sobol(&scenario, &options, &|n| bar.inc(n));
+            bar.finish_and_clear();
+            deliver(&result?, &args.output)
         }
         Command::Report(args) => {
             let source = match &args.file {

@@ -10,7 +10,9 @@
 
 pub mod board;
 pub mod compare;
+pub mod information;
 pub mod recommend;
+pub mod sensitivity;
 pub mod sobol;
 pub mod sweep;
 pub mod threshold;
