@@ -261,7 +261,7 @@ pub fn sobol(
             let mut out = [0.0; 2];
             sim.measure_at(&u, seed, &chosen, &measure, &mut out[..chosen.len()]);
             let c = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if c % 1024 == 0 {
+            if c.is_multiple_of(1024) {
                 progress(1024);
             }
             if chosen.len() == 2 {
@@ -310,7 +310,7 @@ pub fn sobol(
         Err(SobolError::ZeroVariance) => {
             notes.push(format!(
                 "{} does not vary over the design: no input or event moves it, so there is nothing to apportion.",
-                capitalise(&format!("{}", metric.name()))
+                capitalise(metric.name())
             ));
             (y.first().copied().unwrap_or(0.0), 0.0, Vec::new())
         }
