@@ -297,3 +297,21 @@ fn bad_options_are_clear_errors() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+/// Too few paths for a group's metamodel skips that group with a note; the
+/// single inputs and EVPI are still computed.
+#[test]
+fn groups_too_big_for_the_paths_are_skipped_with_a_note() {
+    let v: serde_json::Value = serde_json::from_str(&json(&["voi", "--paths", "300"])).unwrap();
+    let notes = v["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().starts_with("Not computed for inputs")),
+        "{notes:?}"
+    );
+    let rows = v["evppi"].as_array().unwrap();
+    assert!(rows.iter().any(|r| r["input"] == "payer.reservation"));
+    assert!(!rows.iter().any(|r| r["input"] == "inputs"));
+    assert!(v["evpi"]["mean"].as_f64().unwrap() > 0.0);
+}

@@ -102,6 +102,22 @@ fn small(args: &[String]) -> Vec<String> {
     if simulates {
         out.extend(["--paths".into(), "400".into(), "-q".into()]);
     }
+    if sub == "voi" {
+        out.extend(["--paths".into(), "400".into(), "-q".into()]);
+    }
+    if sub == "sobol" {
+        let mut cut = Vec::new();
+        let mut it = out.iter();
+        while let Some(a) = it.next() {
+            if a == "--n" {
+                it.next();
+            } else {
+                cut.push(a.clone());
+            }
+        }
+        out = cut;
+        out.extend(["--n".into(), "64".into(), "-q".into()]);
+    }
     if sub == "report" {
         out.extend(["--analysis-paths".into(), "200".into()]);
     }

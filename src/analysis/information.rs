@@ -16,6 +16,7 @@
 //! revenue, less the price of patient-weeks out of network), risk neutral:
 //! with a finite risk tolerance the report says so.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::engine::{PathSamples, Scoring, Simulation};
@@ -164,7 +165,7 @@ impl VoiReport {
             row.label.clone()
         };
         format!(
-            "Knowing {what} before choosing would be worth ${}M (± {}, 95 %), {:.0} % of the value of perfect information.",
+            "Knowing {what} before choosing would be worth ${}M (± ${}M, 95 % Monte Carlo error), {:.0} % of the value of perfect information.",
             millions(row.value),
             millions(Z95 * row.mcse),
             100.0 * row.share_of_evpi
@@ -373,15 +374,34 @@ pub fn voi(
         seed: budget.seed,
         ..EvppiOptions::default()
     };
+    // Each input's regression on its own, in parallel; collected in order,
+    // and each is deterministic, so the thread count changes nothing.
+    let fits: Vec<Result<voi::Evppi, VoiError>> = pool.install(|| {
+        list.par_iter()
+            .map(|t| {
+                let columns: Vec<&[f64]> =
+                    t.4.iter()
+                        .map(|&c| samples.inputs_at[c].as_slice())
+                        .collect();
+                voi::evppi(&samples.values, &columns, &fit)
+            })
+            .collect()
+    });
     let mut rows = Vec::with_capacity(list.len());
-    for (name, label, kind, members, cols) in list {
-        let columns: Vec<&[f64]> = cols
-            .iter()
-            .map(|&c| samples.inputs_at[c].as_slice())
-            .collect();
-        let e = pool
-            .install(|| voi::evppi(&samples.values, &columns, &fit))
-            .map_err(voi_error)?;
+    let mut notes = Vec::new();
+    for ((name, label, kind, members, _), e) in list.into_iter().zip(fits) {
+        let e = match e {
+            Ok(e) => e,
+            // Too few paths for this one metamodel: say so, keep the rest.
+            Err(VoiError::TooFewPaths { min, .. }) => {
+                notes.push(format!(
+                    "Not computed for {name}: its metamodel needs at least {min} paths (--paths {}).",
+                    budget.paths
+                ));
+                continue;
+            }
+            Err(other) => return Err(voi_error(other)),
+        };
         let short = e
             .warning
             .is_some()
@@ -415,7 +435,6 @@ pub fn voi(
         .iter()
         .map(|&i| scenario.strategies[i].name.clone())
         .collect();
-    let mut notes = Vec::new();
     if scenario.decision.risk_tolerance.is_finite() {
         notes.push(format!(
             "The scenario's risk tolerance (${}M) is not applied here: these are expected (risk-neutral) values of the decision score.",
@@ -591,7 +610,10 @@ impl Output for VoiReport {
             out += "\n";
         }
         match self.most_valuable() {
-            Some(r) => out += &format!("Most worth learning: {}\n", self.sentence(r)),
+            Some(r) => {
+                let sentence = self.sentence(r);
+                out += &format!("Most worth learning: k{}\n", &sentence[1..]);
+            }
             None => {
                 out += "No single input is clearly worth learning before choosing: each one's EVPPI is within noise of zero or under 1 % of the EVPI.\n"
             }

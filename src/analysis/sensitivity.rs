@@ -382,6 +382,22 @@ impl Output for SobolReport {
             "\nSum of S1: {sum:.2} (1 when the factors act alone; less, by the share due to interactions).\n\
              Intervals: bootstrap over the design's rows; they say how well the indices are known, not a range of outcomes.\n"
         );
+        let through_others: Vec<&str> = self
+            .sobol
+            .iter()
+            .filter(|r| {
+                r.kind != "chance"
+                    && r.s1_ci95.is_some_and(|c| c[0] <= 0.0)
+                    && r.st_ci95.is_some_and(|c| c[0] > 0.01)
+            })
+            .map(|r| r.input.as_str())
+            .collect();
+        if !through_others.is_empty() {
+            out += &format!(
+                "Matter only together with other factors (S1 within noise of 0, ST clearly above): {}; learning one of them alone would not settle the result.\n",
+                through_others.join(", ")
+            );
+        }
         let quiet: Vec<&str> = self
             .sobol
             .iter()
