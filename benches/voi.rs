@@ -1,4 +1,5 @@
-//! Cost of the value-of-information and global-sensitivity numerics on
+//! `impasse voi` and `impasse sobol` on the built-in scenario, and the cost
+//! of their numerics on
 //! synthetic data (no engine run): EVPPI of one input from 100,000 paths of
 //! 6 strategies (penalised spline, GCV, 200 posterior draws for the standard
 //! error), and Sobol' indices of 20 inputs from 2^12 base samples of a cheap
@@ -7,9 +8,16 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use std::time::Duration;
+
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use impasse::analysis::Budget;
+use impasse::analysis::information::{self, VoiOptions};
+use impasse::analysis::sensitivity::{self, SobolOptions};
 use impasse::analysis::sobol::{Bootstrap, SaltelliDesign, sobol_indices};
+use impasse::analysis::tornado::{Metric, Target};
 use impasse::analysis::voi::{EvppiOptions, evpi, evppi};
+use impasse::scenario::Scenario;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -83,5 +91,42 @@ fn voi(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, voi);
+/// The two commands on the built-in scenario (issue 10's yardsticks):
+/// `impasse voi` (100,000 paths, every strategy, EVPPI of every uncertain
+/// input and of the default groups) and `impasse sobol` (every factor of
+/// the difference of the two best strategies at 2^12 base samples).
+fn commands(c: &mut Criterion) {
+    let scenario = Scenario::builtin();
+    let mut group = c.benchmark_group("commands");
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group.measurement_time(Duration::from_secs(30));
+    let budget = Budget {
+        paths: 100_000,
+        seed: 1,
+        threads: None,
+    };
+    let options = VoiOptions {
+        default_groups: true,
+        ..VoiOptions::default()
+    };
+    group.bench_function("voi-builtin-every-input-and-group-100k-paths", |b| {
+        b.iter(|| black_box(information::voi(&scenario, &options, &budget, &|_| {}).unwrap()));
+    });
+    let options = SobolOptions {
+        target: Target::Diff("notice-and-escalate".into(), "all-issues".into()),
+        metric: Metric::Margin,
+        base_samples: 1 << 12,
+        seed: 1,
+        threads: None,
+    };
+    let worlds = sensitivity::planned_runs(&scenario, &options) as u64;
+    group.throughput(Throughput::Elements(worlds));
+    group.bench_function("sobol-builtin-every-input-4096-base", |b| {
+        b.iter(|| black_box(sensitivity::sobol(&scenario, &options, &|_| {}).unwrap()));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, voi, commands);
 criterion_main!(benches);
