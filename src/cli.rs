@@ -12,6 +12,7 @@ use impasse::analysis::Budget;
 use impasse::analysis::board::{self, BoardBudget};
 use impasse::analysis::compare::{Precision, compare};
 use impasse::analysis::information::{self, VoiOptions};
+use impasse::analysis::optimize::{self, OptimizeOptions};
 use impasse::analysis::sensitivity::{self, SobolOptions};
 use impasse::analysis::sweep::{self, Axis};
 use impasse::analysis::threshold::{self, ThresholdOptions};
@@ -50,6 +51,8 @@ pub enum Command {
     Voi(VoiArgs),
     /// Which uncertainties drive a result when they all move together: Sobol' indices.
     Sobol(SobolArgs),
+    /// Search the provider's decisions for the best strategy, then re-check it on fresh paths.
+    Optimize(OptimizeArgs),
     /// Write a self-contained HTML board report (and optionally slide-ready SVG charts and a workbook).
     Report(ReportArgs),
     /// Write the built-in scenario, with comments explaining every field.
@@ -341,6 +344,48 @@ pub struct SobolArgs {
     pub output: OutputArgs,
 }
 
+/// `impasse optimize`.
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// Scenario file (default: the built-in community-hospital scenario).
+    pub file: Option<PathBuf>,
+    /// The strategy to start from and compare with (default: the file's best).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Candidates to evaluate.
+    #[arg(long, default_value_t = 2000)]
+    pub budget: usize,
+    /// Paths per candidate (all candidates on the same paths).
+    #[arg(long, default_value_t = 5000)]
+    pub paths: u64,
+    /// Paths per finalist on the fresh (holdout) paths.
+    #[arg(long, default_value_t = 20_000)]
+    pub holdout_paths: u64,
+    /// Decision fields to hold at the --from strategy's values, comma-separated
+    /// (lead_weeks, cadence_weeks, opening_ask, walk_away, concession_exponent,
+    /// escalation, escalation_retry, notice, max_oon_weeks, agenda, data_prep).
+    #[arg(long, value_delimiter = ',')]
+    pub fix: Vec<String>,
+    /// Append the best plan as a [[strategy]] to this scenario file.
+    #[arg(long, value_name = "FILE")]
+    pub append: Option<PathBuf>,
+    /// Random seed of the search (the holdout seed is derived from it).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    /// Overrides.
+    pub set: SetArgs,
+    #[command(flatten)]
+    /// Output options.
+    pub output: OutputArgs,
+}
+
 /// Parse `NAME=P1+P2` for `--groups`.
 fn parse_group(text: &str) -> Result<(String, Vec<String>)> {
     let parsed = text.split_once('=').map(|(name, members)| {
@@ -568,6 +613,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Timing(a) => Some(&a.output),
         Command::Voi(a) => Some(&a.output),
         Command::Sobol(a) => Some(&a.output),
+        Command::Optimize(a) => Some(&a.output),
         _ => None,
     };
     if let Some(out) = output.and_then(|o| o.out.as_deref()) {
@@ -722,6 +768,64 @@ pub fn execute(cli: Cli) -> Result<()> {
             let result = sensitivity::sobol(&scenario, &options, &|n| bar.inc(n));
             bar.finish_and_clear();
             deliver(&result?, &args.output)
+        }
+        Command::Optimize(args) => {
+            let scenario = load(args.file.as_deref(), &args.set)?;
+            budget(&SimArgs {
+                paths: args.paths,
+                seed: args.seed,
+                threads: args.threads,
+                quiet: args.quiet,
+            })?;
+            // Check --append before the search: it must be a scenario we can extend.
+            let target = match &args.append {
+                Some(path) => {
+                    check_writable("--append", path)?;
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read `--append` = {}", path.display()))?;
+                    let existing = Scenario::from_toml(&text, &path.display().to_string())?;
+                    Some((path.clone(), text, existing))
+                }
+                None => None,
+            };
+            let mut options = OptimizeOptions::new(args.seed);
+            options.from = args.from.clone();
+            options.budget = args.budget;
+            options.paths = args.paths;
+            options.holdout_paths = args.holdout_paths;
+            options.threads = args.threads;
+            options.fixed = args.fix.clone();
+            let bar = progress_bar(args.budget as u64, args.quiet);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {bar:40} {human_pos}/{human_len} candidates, best so far {msg}, eta {eta}",
+                )
+                .expect("valid template"),
+            );
+            let result = optimize::optimize(&scenario, &options, &|n| bar.inc(n), &|v| {
+                bar.set_message(format!("${:.2}M", v / 1e6))
+            });
+            bar.finish_and_clear();
+            let report = result?;
+            deliver(&report, &args.output)?;
+            if let (Some((path, text, existing)), Some(best)) = (target, &report.best) {
+                let mut st = best.strategy.clone();
+                st.name = optimize::free_name(&existing);
+                let mut out = text;
+                if !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push('\n');
+                out.push_str(&optimize::toml_block(&st));
+                // The file must still load with the new strategy.
+                Scenario::from_toml(&out, &path.display().to_string())?;
+                write_atomic(&path, out.as_bytes())
+                    .with_context(|| format!("cannot write `--append` = {}", path.display()))?;
+                if !args.quiet {
+                    eprintln!("appended strategy `{}` to {}", st.name, path.display());
+                }
+            }
+            Ok(())
         }
         Command::Report(args) => {
             let source = match &args.file {

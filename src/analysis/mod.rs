@@ -11,6 +11,7 @@
 pub mod board;
 pub mod compare;
 pub mod information;
+pub mod optimize;
 pub mod recommend;
 pub mod sensitivity;
 pub mod sobol;

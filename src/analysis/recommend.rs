@@ -96,7 +96,7 @@ fn downside(s: &StrategySummary, o: Objective) -> f64 {
 }
 
 /// Why a strategy breaks the board's limits, if it does.
-fn breach(scenario: &Scenario, s: &StrategySummary) -> Option<String> {
+pub(crate) fn breach(scenario: &Scenario, s: &StrategySummary) -> Option<String> {
     let d = &scenario.decision;
     let p = s.out_of_network_any.p();
     if p > d.max_p_out_of_network {

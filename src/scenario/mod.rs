@@ -21,6 +21,7 @@ pub use schema::{
     Agenda, Contract, DataPrep, Decision, Exec, Impasse, Item, NoticeResponse, Objective, Payer,
     PayerOon, Provider, ProviderNotice, ProviderOon, Relationship, Scenario, Side, Strategy,
 };
+pub use schema::{DECISION_FIELDS, OptimizeSpec};
 pub use trigger::Trigger;
 
 use thiserror::Error;

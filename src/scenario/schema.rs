@@ -56,6 +56,9 @@ pub struct Scenario {
     /// The strategies to compare (at least one).
     #[serde(rename = "strategy")]
     pub strategies: Vec<Strategy>,
+    /// `[optimize]`: what `impasse optimize` may change, and within what.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimize: Option<OptimizeSpec>,
 }
 
 fn default_name() -> String {
@@ -594,6 +597,47 @@ pub enum Side {
     Provider,
     /// The payer asks in return; conceding it costs the provider `annual_value`.
     Payer,
+}
+
+/// The fields of a `[[strategy]]` that `impasse optimize` searches: every
+/// decision the provider controls.
+pub const DECISION_FIELDS: [&str; 11] = [
+    "lead_weeks",
+    "cadence_weeks",
+    "opening_ask",
+    "walk_away",
+    "concession_exponent",
+    "escalation",
+    "escalation_retry",
+    "notice",
+    "max_oon_weeks",
+    "agenda",
+    "data_prep",
+];
+
+/// `[optimize]`: fields `impasse optimize` must hold at the starting
+/// strategy's values, and search ranges `[low, high]` for the numeric ones
+/// (default: lead 13-104 weeks, cadence 1-8 weeks, opening ask 0-12 %,
+/// walk-away -2 to 6 % a year, concession exponent 0.25-8, 0-26 weeks out of
+/// network, each widened to take in the file's strategies).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptimizeSpec {
+    /// Decision fields held fixed (names from [`DECISION_FIELDS`]).
+    #[serde(default)]
+    pub fix: Vec<String>,
+    /// Weeks before expiry at which talks open.
+    pub lead_weeks: Option<[u32; 2]>,
+    /// Weeks between meetings.
+    pub cadence_weeks: Option<[u32; 2]>,
+    /// Opening ask, uplift a year.
+    pub opening_ask: Option<[f64; 2]>,
+    /// Walk-away, uplift a year.
+    pub walk_away: Option<[f64; 2]>,
+    /// Concession exponent.
+    pub concession_exponent: Option<[f64; 2]>,
+    /// Weeks willing to stay out of network.
+    pub max_oon_weeks: Option<[u32; 2]>,
 }
 
 /// Which issues a strategy puts on the table.

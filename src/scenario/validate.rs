@@ -492,6 +492,70 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             format!("must name a strategy: one of {}", known.join(", ")),
         ));
     }
+    if let Some(o) = &s.optimize {
+        optimize(o)?;
+    }
     super::correlation::Copula::new(s)?;
+    Ok(())
+}
+
+/// `[optimize]`: known field names, ranges in order and inside what the
+/// strategy fields allow.
+fn optimize(o: &super::OptimizeSpec) -> Result<(), ScenarioError> {
+    for f in &o.fix {
+        if !super::DECISION_FIELDS.contains(&f.as_str()) {
+            return Err(ScenarioError::invalid(
+                "optimize.fix",
+                format!("{f:?}"),
+                format!(
+                    "must name decision fields: {}",
+                    super::DECISION_FIELDS.join(", ")
+                ),
+            ));
+        }
+    }
+    let pair = |field: &str, r: Option<[f64; 2]>, lo: f64, hi: f64, what: &str| {
+        if let Some([a, b]) = r
+            && !(a.is_finite() && b.is_finite() && lo <= a && a <= b && b <= hi)
+        {
+            return Err(ScenarioError::invalid(
+                format!("optimize.{field}"),
+                format!("[{a}, {b}]"),
+                format!("write [low, high] with {lo} <= low <= high <= {hi} ({what})"),
+            ));
+        }
+        Ok(())
+    };
+    let whole = |r: Option<[u32; 2]>| r.map(|[a, b]| [f64::from(a), f64::from(b)]);
+    pair(
+        "lead_weeks",
+        whole(o.lead_weeks),
+        1.0,
+        MAX_WEEKS,
+        "weeks",
+    )?;
+    pair(
+        "cadence_weeks",
+        whole(o.cadence_weeks),
+        1.0,
+        MAX_WEEKS,
+        "weeks",
+    )?;
+    pair(
+        "max_oon_weeks",
+        whole(o.max_oon_weeks),
+        0.0,
+        MAX_WEEKS,
+        "weeks",
+    )?;
+    pair("opening_ask", o.opening_ask, -0.5, 3.0, "an uplift a year")?;
+    pair("walk_away", o.walk_away, -0.5, 3.0, "an uplift a year")?;
+    pair(
+        "concession_exponent",
+        o.concession_exponent,
+        0.01,
+        100.0,
+        "an exponent",
+    )?;
     Ok(())
 }
