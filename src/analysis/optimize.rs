@@ -210,7 +210,7 @@ pub struct Change {
 /// One finalist.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finalist {
-    /// Its rank on the holdout paths (1: best).
+    /// Its rank on the search paths (1: best).
     pub rank: usize,
     /// The strategy.
     pub strategy: Strategy,
@@ -278,9 +278,10 @@ pub struct OptimizeReport {
     pub fixed: Vec<String>,
     /// The search ranges used.
     pub bounds: Bounds,
-    /// The finalists by holdout value, best first.
+    /// The finalists in the search's order, best first.
     pub finalists: Vec<Finalist>,
-    /// The best finalist (null when none keeps the board's limits).
+    /// The search's best finalist that keeps the board's limits on the
+    /// holdout paths (null when none does).
     pub best: Option<Best>,
     /// Share of the apparent (search) gain over `from` that the holdout
     /// kept: `holdout gain / search gain` (null when the search found no
@@ -936,16 +937,14 @@ pub fn optimize(
             holdout: holdout(first_finalist + k),
         })
         .collect();
-    rows.sort_by(|a, b| {
-        (a.holdout.breach.is_some())
-            .cmp(&b.holdout.breach.is_some())
-            .then(b.holdout.mean.total_cmp(&a.holdout.mean))
-    });
+    // Ranked as the search ranked them: choosing among the finalists by
+    // their holdout scores would bias those scores upwards again (a small
+    // optimizer's curse of its own), so the holdout only reports.
     for (k, r) in rows.iter_mut().enumerate() {
         r.rank = k + 1;
     }
     let name = free_name(scenario);
-    let best = rows.first().filter(|r| r.holdout.breach.is_none()).map(|r| {
+    let best = rows.iter().find(|r| r.holdout.breach.is_none()).map(|r| {
         let mut st = r.strategy.clone();
         st.name = name.clone();
         st.description = format!(
@@ -1177,7 +1176,7 @@ impl Output for OptimizeReport {
                     "\n{}\n\nAs a [[strategy]] to paste into the scenario (or --append FILE):\n\n{}",
                     if clear {
                         format!(
-                            "Best plan: candidate 1, {} $M over `{}` on fresh paths, better on {} of them.",
+                            "Best plan: {} $M over `{}` on fresh paths, better on {} of them.",
                             gain_text(&b.holdout),
                             self.from.name,
                             percent(b.holdout.p_better)
