@@ -102,6 +102,21 @@ fn small(args: &[String]) -> Vec<String> {
     if simulates {
         out.extend(["--paths".into(), "400".into(), "-q".into()]);
     }
+    if sub == "optimize" {
+        let mut cut = Vec::new();
+        let mut it = out.iter();
+        while let Some(a) = it.next() {
+            if a == "--budget" || a == "--holdout-paths" {
+                it.next();
+            } else {
+                cut.push(a.clone());
+            }
+        }
+        out = cut;
+        out.extend(
+            ["--budget", "16", "--paths", "200", "--holdout-paths", "200", "-q"].map(String::from),
+        );
+    }
     if sub == "voi" {
         out.extend(["--paths".into(), "400".into(), "-q".into()]);
     }
