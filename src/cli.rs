@@ -421,7 +421,7 @@ pub struct ReportArgs {
     /// Also write an Excel workbook with the numbers behind the report.
     #[arg(long, value_name = "FILE")]
     pub xlsx: Option<PathBuf>,
-    /// Paths per variant of the supporting analyses (tornado, threshold, timing).
+    /// Paths per variant of the supporting analyses (tornado, threshold, timing) and of the value of information.
     #[arg(long, default_value_t = 20_000)]
     pub analysis_paths: u64,
     #[command(flatten)]

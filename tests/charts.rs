@@ -1593,3 +1593,156 @@ fn new_charts_handle_empty_nan_and_hostile_input() {
     nan.example = None;
     check(&weekly_cash("", &nan), &[HOSTILE]);
 }
+
+// ---------------------------------------------------------------- drivers
+
+/// The label of each factor row of a drivers chart: the texts of each
+/// `factor` group drawn at the left margin, lines joined by a space; and
+/// whether the group is chance's.
+fn driver_rows(svg: &str) -> Vec<(String, bool)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("g"))
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.starts_with("factor"))
+        })
+        .map(|g| {
+            let label = g
+                .children()
+                .filter(|t| t.has_tag_name("text") && t.attribute("x") == Some("20"))
+                .map(|t| {
+                    t.children()
+                        .filter(|c| c.is_text())
+                        .filter_map(|c| c.text())
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            (label, g.attribute("class") == Some("factor chance"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_drivers_chart_shows_the_top_factors_in_words_on_every_shipped_scenario() {
+    use impasse::report::board_charts::{CHART_IDS, DRIVERS_BARS, caption_for, charts};
+    assert!(CHART_IDS.contains(&"drivers"));
+    for (name, data) in boards() {
+        let d = data.drivers.as_ref().expect("a runner-up");
+        let c = charts(data)
+            .into_iter()
+            .find(|c| c.id == "drivers")
+            .unwrap_or_else(|| panic!("{name}: no drivers chart"));
+        save(&format!("board_{name}_drivers_check"), &c.svg);
+        check(
+            &c.svg,
+            &["share alone (S1)", "95 % interval of the total share", "%"],
+        );
+        // One row per factor, the largest total indices first, labelled in
+        // words (never a dotted path), chance in its own colour.
+        let rows = driver_rows(&c.svg);
+        let expected: Vec<(String, bool)> = d
+            .sobol
+            .iter()
+            .take(DRIVERS_BARS)
+            .map(|r| (r.label.clone(), r.kind == "chance"))
+            .collect();
+        assert_eq!(rows, expected, "{name}");
+        assert!(
+            rows.iter().any(|(_, chance)| *chance),
+            "{name}: no chance row"
+        );
+        assert!(
+            c.svg.contains("fill=\"#E69F00\""),
+            "{name}: chance is not orange"
+        );
+        let title = &c.title;
+        assert!(title.contains(&data.recommended), "{name}: {title}");
+        assert!(
+            title.contains(data.runner_up.as_deref().unwrap()),
+            "{name}: {title}"
+        );
+        let cap = caption_for(data, "drivers");
+        assert!(cap.contains("Chance accounts for"), "{name}: {cap}");
+        if d.sobol.len() > DRIVERS_BARS {
+            assert!(
+                cap.contains(&format!("{} more factor", d.sobol.len() - DRIVERS_BARS)),
+                "{name}: {cap}"
+            );
+        }
+    }
+}
+
+#[test]
+fn drivers_chart_edge_cases() {
+    use impasse::report::charts::{DriverBar, Drivers, drivers};
+    let bar =
+        |label: &str, chance: bool, first: f64, total: f64, ci: Option<(f64, f64)>| DriverBar {
+            label: label.into(),
+            chance,
+            first,
+            total,
+            total_ci95: ci,
+        };
+    let chart = |factors: Vec<DriverBar>| Drivers {
+        axis_title: "Share of the variation in margin, a − b, %".into(),
+        factors,
+    };
+    check(&drivers("", &chart(vec![])), &["No data"]);
+    // Chance alone, its interval beyond 100 %: cut at the axis.
+    let svg = drivers(
+        "",
+        &chart(vec![bar("chance", true, 0.9, 0.98, Some((0.9, 1.06)))]),
+    );
+    check(&svg, &["chance", "98%", "chance: total", "chance: alone"]);
+    assert!(
+        !svg.contains("share alone (S1)"),
+        "no input, no input legend"
+    );
+    // Negative estimates, NaN, no interval, a hostile and a very long label.
+    let long = "a factor with a label so long that it cannot fit on two lines of the label column however it is wrapped, not even close";
+    let svg = drivers(
+        "",
+        &chart(vec![
+            bar(HOSTILE, false, -0.01, 0.4, Some((-0.02, 0.45))),
+            bar("nan", false, f64::NAN, f64::NAN, Some((f64::NAN, 0.1))),
+            bar("no interval", false, 0.1, 0.2, None),
+            bar(long, false, 0.0, 0.0, Some((0.0, 0.0))),
+        ]),
+    );
+    save("edge_drivers", &svg);
+    let text = check(&svg, &[HOSTILE, "no data", "40%", "20%", "0.0%"]);
+    assert!(!svg.contains(HOSTILE), "unescaped");
+    assert!(text.contains('…'), "the long label is shortened");
+    let rows = driver_rows(&svg);
+    assert_eq!(rows.len(), 4);
+    assert!(rows[3].0.ends_with('…') && long.starts_with(rows[3].0.trim_end_matches('…')));
+    // Ten factors: the chart grows, nothing overlaps.
+    let many: Vec<DriverBar> = (0..10)
+        .map(|i| {
+            bar(
+                &format!("the payer's ceiling when its executives engage, input number {i}"),
+                i == 0,
+                0.5 / (i + 1) as f64,
+                0.6 / (i + 1) as f64,
+                Some((0.5 / (i + 1) as f64, 0.7 / (i + 1) as f64)),
+            )
+        })
+        .collect();
+    let svg = drivers("What drives it", &chart(many));
+    save("edge_drivers_many", &svg);
+    check(&svg, &["What drives it", "input number 9"]);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let h: f64 = doc
+        .root_element()
+        .attribute("height")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(h > 450.0, "{h}");
+    assert_eq!(
+        drivers("x", &chart(vec![bar("a", false, 0.1, 0.2, None)])),
+        drivers("x", &chart(vec![bar("a", false, 0.1, 0.2, None)]))
+    );
+}

@@ -114,7 +114,16 @@ fn small(args: &[String]) -> Vec<String> {
         }
         out = cut;
         out.extend(
-            ["--budget", "16", "--paths", "200", "--holdout-paths", "200", "-q"].map(String::from),
+            [
+                "--budget",
+                "16",
+                "--paths",
+                "200",
+                "--holdout-paths",
+                "200",
+                "-q",
+            ]
+            .map(String::from),
         );
     }
     if sub == "voi" {

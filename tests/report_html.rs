@@ -5,7 +5,9 @@
 //! SVG namespace, no script, no `<link>`, no `url(`), the recommendation in
 //! the executive summary, every strategy named, one assumptions row per
 //! scenario input, text from the scenario escaped, absent charts explained,
-//! and the same HTML for the same inputs.
+//! the value of information (EVPI, what to learn first, the drivers chart)
+//! in its own section and on the brief, and the same HTML for the same
+//! inputs (and the same analyses on any number of threads).
 //!
 //! In headless Chromium (`/usr/bin/chromium`, or `$CHROMIUM`; `.ci/run`
 //! installs it, and these tests FAIL if it is missing): the report loads
@@ -30,7 +32,8 @@ use std::time::{Duration, Instant};
 use impasse::analysis::Budget;
 use impasse::analysis::board::{BoardBudget, BoardData, gather};
 use impasse::report::board_charts::{CHART_IDS, Chart, charts, omitted};
-use impasse::report::html::{escape, html};
+use impasse::report::brief::learn_first;
+use impasse::report::html::{escape, html, inputs_worth_learning};
 use impasse::report::summary::executive_summary;
 use impasse::scenario::{DEFAULT_SCENARIO_TOML, Scenario};
 
@@ -89,7 +92,7 @@ fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
 fn every_chart_is_inline_svg_under_its_id() {
     let (_, charts, page) = report();
     let ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, CHART_IDS, "the built-in scenario has all seven charts");
+    assert_eq!(ids, CHART_IDS, "the built-in scenario has every chart");
     for c in charts {
         let figure = between(
             page,
@@ -263,6 +266,12 @@ fn absent_charts_are_explained_and_the_output_is_deterministic() {
     }
     assert!(page.contains("id=\"tornado\"") && page.contains("single strategy"));
     assert!(page.contains("id=\"escalation-timing\""));
+    // No choice, so nothing to learn and no drivers of a choice.
+    assert!(data.information.is_none() && data.drivers.is_none());
+    let info = between(&page, "<section id=\"information\"", "</section>");
+    assert!(info.contains("no choice that better information could improve"));
+    assert!(info.contains("<div class=\"missing\" id=\"drivers\""));
+    assert!(!page.contains("<dt>Learn first</dt>"));
     // The same inputs give the same bytes.
     let again = gather(
         &scenario,
@@ -644,10 +653,18 @@ fn page_one_is_the_decision_brief_and_prints_on_one_page() {
 
     // The title and the brief alone, printed with the report's own styles,
     // fill exactly one page: so page 1 of the report is the whole brief.
+    let pages = printed_page_one(page, "brief");
+    assert_eq!(pages, 1, "the title and the brief take {pages} pages");
+}
+
+/// How many pages the title and the brief of `page` take, printed alone
+/// with the report's own styles (written under `target/report-test/<dir>`).
+fn printed_page_one(page: &str, dir: &str) -> usize {
+    let at = |s: &str| page.find(s).unwrap();
     let cut_from = at("<section id=\"summary\"");
     let cut_to = at("<footer>");
     let first_page = format!("{}{}", &page[..cut_from], &page[cut_to..]);
-    let dir = out_dir().join("brief");
+    let dir = out_dir().join(dir);
     std::fs::create_dir_all(&dir).unwrap();
     let html_path = dir.join("page1.html");
     std::fs::write(&html_path, first_page).unwrap();
@@ -660,12 +677,251 @@ fn page_one_is_the_decision_brief_and_prints_on_one_page() {
     ]);
     let bytes = std::fs::read(&pdf).expect("page 1 was printed");
     let text = String::from_utf8_lossy(&bytes);
-    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
-    assert_eq!(pages, 1, "the title and the brief take {pages} pages");
+    text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
 }
 
 #[test]
 fn the_dotted_path_detector_finds_paths_and_ignores_numbers() {
     assert!(dotted_path("if payer.notice.credibility is below").is_some());
     assert!(dotted_path("worth $0.27M, 1.5 % a year. Then").is_none());
+}
+
+#[test]
+fn the_value_of_information_section_states_evpi_and_what_to_learn() {
+    let (data, charts, page) = report();
+    let v = data.information.as_ref().expect("a value of information");
+    let section = between(page, "<section id=\"information\"", "</section>");
+    // After what could change the decision, before the appendix; in the contents.
+    let at = |s: &str| page.find(s).unwrap();
+    assert!(at("<section id=\"sensitivity\"") < at("<section id=\"information\""));
+    assert!(at("<section id=\"information\"") < at("<section id=\"assumptions\""));
+    assert!(page.contains("<a href=\"#information\">"));
+    assert!(section.contains("<h2 id=\"information-h\">What better information is worth</h2>"));
+
+    // The EVPI as the data has it, in $M, and its ± called Monte Carlo
+    // error, not a range of outcomes.
+    let d = if v.evpi.mean.abs() < 1e5 { 3 } else { 2 };
+    let evpi = format!("<b>${:.d$}M</b>", v.evpi.mean / 1e6);
+    assert!(section.contains(&evpi), "no {evpi} in:\n{section}");
+    let err = format!(
+        "\u{b1} ${:.d$}M is the Monte Carlo error",
+        1.959963984540054 * v.evpi.mcse / 1e6
+    );
+    assert!(section.contains(&err), "no {err} in:\n{section}");
+    assert!(section.contains("not a range of outcomes"));
+    assert!(section.contains(&escape(&v.objective)));
+
+    // The inputs worth learning, each in its sentence; or plainly none, and
+    // the share left to chance.
+    let worth = inputs_worth_learning(v);
+    assert!(worth.len() <= 3);
+    assert_eq!(
+        worth.first().map(|r| &r.input),
+        v.most_valuable().map(|r| &r.input)
+    );
+    for r in &worth {
+        assert!(r.value > 2.0 * r.mcse && r.value >= 0.01 * v.evpi.mean);
+        assert!(
+            section.contains(&format!("<li>{}</li>", escape(&v.sentence(r)))),
+            "{}",
+            r.input
+        );
+    }
+    if worth.is_empty() {
+        assert!(section.contains("No single input is worth paying to learn before choosing."));
+    }
+    if let Some(all) = v.all_inputs() {
+        let share = impasse::report::summary::percent(all.share_of_evpi.clamp(0.0, 1.0));
+        assert!(
+            section.contains(&format!("{share} of the EVPI")),
+            "{share}:\n{section}"
+        );
+        assert!(section.contains("is chance"));
+    }
+    // A caution for each estimate shown with a warning, none otherwise.
+    let warned = worth
+        .iter()
+        .copied()
+        .chain(v.all_inputs())
+        .filter(|r| r.warning.is_some())
+        .count();
+    assert_eq!(section.matches("<b>Caution.</b>").count(), warned);
+
+    // The drivers: in words and as the last figure, in this section only.
+    let drivers = data
+        .drivers
+        .as_ref()
+        .expect("Sobol' indices of the top two");
+    assert_eq!(
+        drivers.base_samples,
+        impasse::analysis::board::SOBOL_BASE_SAMPLES
+    );
+    assert_eq!(
+        drivers.strategies,
+        [data.recommended.clone(), data.runner_up.clone().unwrap()]
+    );
+    assert!(section.contains("<h3>What drives the choice</h3>"));
+    let figure = between(
+        section,
+        "<figure class=\"chart\" id=\"drivers\">",
+        "</figure>",
+    );
+    let chart = charts.iter().find(|c| c.id == "drivers").unwrap();
+    assert!(figure.contains(chart.svg.trim_end()));
+    assert!(figure.contains(&format!("<b>Figure {}.", charts.len())));
+    let charts_section = between(page, "<section id=\"charts\"", "</section>");
+    assert!(!charts_section.contains("id=\"drivers\""));
+    let chance = drivers.sobol.iter().find(|r| r.kind == "chance").unwrap();
+    let words = format!(
+        "accounts for {} of that variation in total",
+        impasse::report::summary::percent(chance.st.clamp(0.0, 1.0))
+    );
+    assert!(section.contains(&words), "{words}");
+    for r in drivers.drivers().filter(|r| r.kind != "chance").take(4) {
+        assert!(section.contains(&escape(&r.label)), "{}", r.label);
+    }
+    let words = &section[..section.find("<figure").unwrap()];
+    assert_eq!(
+        dotted_path(words),
+        None,
+        "a dotted input path in the section"
+    );
+}
+
+#[test]
+fn the_brief_says_what_to_learn_first() {
+    let (data, _, page) = report();
+    let v = data.information.as_ref().unwrap();
+    let brief = between(page, "<section id=\"brief\"", "</section>");
+    let line = format!(
+        "<div><dt>Learn first</dt><dd>{}</dd></div>",
+        escape(&learn_first(v))
+    );
+    assert!(brief.contains(&line), "no {line} in the brief");
+    let text = learn_first(v);
+    match v.most_valuable() {
+        Some(r) => {
+            assert!(
+                text.to_lowercase().contains(&r.label.to_lowercase()),
+                "{text}"
+            );
+            assert!(
+                text.contains(&impasse::report::summary::money(r.value)),
+                "{text}"
+            );
+        }
+        None => assert!(text.starts_with("Nothing to learn first"), "{text}"),
+    }
+    // Short: one line of the brief, no precision (the brief shows spreads only).
+    assert!(text.chars().count() <= 160, "{text}");
+    assert!(!text.contains('\u{b1}'));
+}
+
+#[test]
+fn the_value_of_information_and_the_drivers_do_not_depend_on_the_thread_count() {
+    let scenario = Scenario::builtin();
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let gather_on = |threads: usize| {
+        let mut b = budget(1000, 300, 7);
+        b.run.threads = Some(threads);
+        done.store(0, std::sync::atomic::Ordering::Relaxed);
+        let data = gather(
+            &scenario,
+            DEFAULT_SCENARIO_TOML,
+            "impasse report",
+            &b,
+            &|n| {
+                done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            },
+        )
+        .unwrap();
+        (data, b)
+    };
+    let (one, b) = gather_on(1);
+    // The progress bar's total covers the value-of-information run and the
+    // Sobol' design too.
+    let counted = done.load(std::sync::atomic::Ordering::Relaxed);
+    let planned = b.planned_paths(&scenario);
+    let sobol = one.drivers.as_ref().unwrap().runs as u64;
+    assert!(
+        counted <= planned,
+        "{counted} paths counted, {planned} planned"
+    );
+    assert!(counted >= 3 * 1000 + 300 + sobol, "{counted} paths counted");
+    let (three, _) = gather_on(3);
+    assert!(one.information.is_some() && one.drivers.is_some());
+    assert_eq!(one.information, three.information);
+    assert_eq!(one.drivers, three.drivers);
+}
+
+#[test]
+fn an_input_worth_learning_is_named_in_the_section_and_on_the_brief() {
+    // The built-in scenario's outcome turns on chance; make one input worth
+    // learning, with a warning, and render again.
+    let (data, charts, _) = report();
+    let mut data = data.clone();
+    let v = data.information.as_mut().unwrap();
+    let evpi = v.evpi.mean.max(1e5);
+    v.evpi.mean = evpi;
+    // The longest label, for the longest line on the brief.
+    let i = (0..v.evppi.len())
+        .filter(|&i| v.evppi[i].kind == "input")
+        .max_by_key(|&i| v.evppi[i].label.chars().count())
+        .unwrap();
+    let row = &mut v.evppi[i];
+    row.value = 0.4 * evpi;
+    row.mcse = 0.01 * evpi;
+    row.share_of_evpi = 0.4;
+    row.warning = Some("the metamodel misses structure in `bluff` − `wait`".into());
+    let label = row.label.clone();
+    let v = data.information.as_ref().unwrap();
+    assert_eq!(
+        v.most_valuable().map(|r| r.label.as_str()),
+        Some(label.as_str())
+    );
+    let page = html(&data, charts);
+    let section = between(&page, "<section id=\"information\"", "</section>");
+    let row = v.most_valuable().unwrap();
+    assert!(section.contains(&format!("<ul>\n<li>{}</li>", escape(&v.sentence(row)))));
+    assert!(!section.contains("No single input is worth paying to learn"));
+    let what = if label.starts_with("the ") {
+        label.clone()
+    } else {
+        format!("the {label}")
+    };
+    assert!(section.contains(&format!(
+        "<b>Caution.</b> The estimate for knowing {} may be off: the metamodel misses structure in \u{201c}bluff\u{201d} \u{2212} \u{201c}wait\u{201d}.",
+        escape(&what)
+    )));
+    let brief = between(&page, "<section id=\"brief\"", "</section>");
+    let text = learn_first(v);
+    assert!(
+        text.contains("40 % of the value of perfect information"),
+        "{text}"
+    );
+    assert!(brief.contains(&format!("<dt>Learn first</dt><dd>{}</dd>", escape(&text))));
+    // The longer line still leaves the brief on one printed page.
+    let pages = printed_page_one(&page, "brief-learn");
+    assert_eq!(pages, 1, "the title and the brief take {pages} pages");
+}
+
+#[test]
+fn few_analysis_paths_still_give_a_value_of_information() {
+    // Its regressions need 100 paths: fewer analysis paths are raised to that.
+    let scenario = Scenario::builtin();
+    let b = budget(500, 20, 3);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let data = gather(
+        &scenario,
+        DEFAULT_SCENARIO_TOML,
+        "impasse report",
+        &b,
+        &|n| {
+            done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        },
+    )
+    .unwrap();
+    assert_eq!(data.information.as_ref().map(|v| v.paths), Some(100));
+    assert_eq!(data.tornado.as_ref().map(|t| t.paths), Some(20));
+    assert!(done.into_inner() <= b.planned_paths(&scenario));
 }

@@ -4,7 +4,8 @@
 //! seed, as numbers (never text) with the documented formats; no number
 //! anywhere is stored as text, and every number has a number format (money
 //! in $M); the other sheets hold their analyses' numbers, fixed inputs as
-//! numbers; the workbook holds native charts whose series reference the
+//! numbers (the value of information and the Sobol' indices exactly as
+//! the report has them); the workbook holds native charts whose series reference the
 //! tables' cells (read from the `.xlsx` zip itself); and a scenario with one
 //! strategy still gives a valid workbook whose empty sheets say why.
 
@@ -845,6 +846,10 @@ fn a_single_strategy_gives_a_valid_workbook_with_notes() {
     }
     assert!(first("Comparisons").starts_with("Only one strategy"));
     assert!(first("Timing").contains("no timing analysis"));
+    assert_eq!(
+        first("Information"),
+        "Only one strategy: no value of information."
+    );
     assert_eq!(first("Assumptions"), "Input");
     assert_eq!(first("Distribution"), "Percentile");
 }
@@ -1232,7 +1237,7 @@ fn the_workbook_has_native_charts_drawn_from_its_cells() {
         ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]
     );
     assert_eq!(charts_on_sheet(&files, 3), ["xl/charts/chart3.xml"]);
-    for i in [2, 4, 5, 6] {
+    for i in [2, 4, 5, 6, 7] {
         assert!(charts_on_sheet(&files, i).is_empty(), "sheet {i}");
     }
 
@@ -1352,4 +1357,79 @@ fn the_workbook_has_native_charts_drawn_from_its_cells() {
     for (_, xml) in &parts {
         assert!(xml.contains("formatCode=\"$#,##0.0,,&quot;M&quot;\""));
     }
+}
+
+#[test]
+fn the_information_sheet_holds_the_value_of_information_and_the_sobol_indices() {
+    let (data, bytes) = board();
+    let v = data.information.as_ref().expect("a value of information");
+    let d = data.drivers.as_ref().expect("Sobol' indices");
+    let range = sheet(bytes, "Information");
+    let styles = open(bytes).worksheet_style("Information").unwrap();
+    let row_of = |label: &str| {
+        let (h, _) = range.end().unwrap();
+        (0..=h)
+            .find(|&r| string_or_empty(&range, r, 0) == label)
+            .unwrap_or_else(|| panic!("no {label:?} row"))
+    };
+    let r = row_of("EVPI ($)");
+    assert_eq!(number(&range, r, 1), Some(v.evpi.mean));
+    assert_eq!(format_code(&styles, r, 1).as_deref(), Some(MONEY_FORMAT));
+    assert_eq!(
+        number(&range, row_of("EVPI mcse ($)"), 1),
+        Some(v.evpi.mcse)
+    );
+    assert_eq!(string(&range, row_of("Best on average"), 1), v.best);
+
+    // One row per EVPPI, in the report's order, exact.
+    let header = find_row(&range, "Input or group", "Kind");
+    let col = |h: &str| find_col(&range, header, h);
+    for (k, e) in v.evppi.iter().enumerate() {
+        let r = header + 1 + k as u32;
+        assert_eq!(string(&range, r, 0), e.label);
+        assert_eq!(string(&range, r, col("Kind")), e.kind);
+        assert_eq!(number(&range, r, col("EVPPI ($)")), expected(e.value));
+        assert_eq!(number(&range, r, col("EVPPI mcse ($)")), expected(e.mcse));
+        assert_eq!(
+            number(&range, r, col("Share of EVPI")),
+            expected(e.share_of_evpi)
+        );
+        assert_eq!(
+            format_code(&styles, r, col("Share of EVPI")).as_deref(),
+            Some(PERCENT_FORMAT)
+        );
+        assert_eq!(number(&range, r, col("Lowest R²")), expected(e.r2));
+        assert_eq!(
+            string(&range, r, col("Warning")),
+            e.warning.clone().unwrap_or_default()
+        );
+    }
+    assert_eq!(
+        at(&range, header + 1 + v.evppi.len() as u32, 0),
+        Data::Empty
+    );
+
+    // Then one row per Sobol' factor, by total index, exact.
+    let header = find_row(&range, "Factor", "Kind");
+    let col = |h: &str| find_col(&range, header, h);
+    for (k, f) in d.sobol.iter().enumerate() {
+        let r = header + 1 + k as u32;
+        assert_eq!(string(&range, r, 0), f.label);
+        assert_eq!(string(&range, r, col("Kind")), f.kind);
+        assert_eq!(number(&range, r, col("First-order S1")), expected(f.s1));
+        assert_eq!(number(&range, r, col("Total ST")), expected(f.st));
+        assert_eq!(
+            number(&range, r, col("ST 95 % low")),
+            f.st_ci95.and_then(|c| expected(c[0]))
+        );
+        assert_eq!(
+            number(&range, r, col("ST 95 % high")),
+            f.st_ci95.and_then(|c| expected(c[1]))
+        );
+        assert_eq!(
+            format_code(&styles, r, col("Total ST")).as_deref(),
+            Some(PERCENT_FORMAT)
+        );
+    }
+    assert!(d.sobol.iter().any(|f| f.kind == "chance"));
 }

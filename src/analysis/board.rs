@@ -1,7 +1,9 @@
 //! Everything a board report needs, gathered in one pass: the full run, the
 //! recommended strategy against the baseline, the tornado of the decision
 //! between the top two strategies, the break-even value of its most important
-//! input, escalation timing, revenue distributions, sample timelines and the
+//! input, escalation timing, revenue distributions, sample timelines, the
+//! value of information (EVPI and EVPPI among every strategy), the Sobol'
+//! indices of the decision between the top two strategies, and the
 //! assumptions with their notes.
 //!
 //! This module only runs analyses and collects their results; turning them
@@ -16,6 +18,8 @@ use crate::report::RunReport;
 use crate::scenario::{Scenario, Trigger};
 
 use super::compare::{CompareReport, compare};
+use super::information::{VoiOptions, VoiReport, voi};
+use super::sensitivity::{SobolOptions, SobolReport, sobol};
 use super::threshold::{ThresholdOptions, ThresholdReport, threshold};
 use super::timing::{TimingOptions, TimingReport, timing};
 use super::tornado::{Metric, Target, TornadoOptions, TornadoReport, tornado};
@@ -26,9 +30,14 @@ use super::{AnalysisError, Budget, Progress};
 pub struct BoardBudget {
     /// The main run (every strategy).
     pub run: Budget,
-    /// Paths per variant of the supporting analyses (tornado, threshold, timing).
+    /// Paths per variant of the supporting analyses (tornado, threshold,
+    /// timing) and of the value-of-information run.
     pub analysis_paths: u64,
 }
+
+/// Base samples of the Sobol' design of a board report: `N (factors + 2)`
+/// worlds are played (see [`super::sensitivity::planned_runs`]).
+pub const SOBOL_BASE_SAMPLES: usize = 2048;
 
 impl BoardBudget {
     fn analysis(&self) -> Budget {
@@ -38,16 +47,59 @@ impl BoardBudget {
         }
     }
 
-    /// Paths the whole report runs at most, for a progress bar.
+    /// The value-of-information run: the analysis budget, but never fewer
+    /// paths than its regressions need ([`super::voi::MIN_EVPPI_PATHS`]).
+    fn information(&self) -> Budget {
+        Budget {
+            paths: self.analysis_paths.max(super::voi::MIN_EVPPI_PATHS as u64),
+            ..self.run
+        }
+    }
+
+    /// Paths the whole report runs at most, for a progress bar (the worlds
+    /// of the Sobol' design count as paths: each costs about as much).
     pub fn planned_paths(&self, scenario: &Scenario) -> u64 {
         let n = self.analysis_paths;
         let tornado_runs = scenario.inputs().len() as u64 * 2 + 1;
+        // With a choice to make: the value of information on its own run,
+        // and the Sobol' design of the decision between the top two.
+        let information = if scenario.strategies.len() >= 2 {
+            self.information().paths
+                + super::sensitivity::planned_runs(
+                    scenario,
+                    &sobol_options(scenario, String::new(), String::new(), self),
+                ) as u64
+        } else {
+            0
+        };
         // The main run, then the recommendation against the baseline and
         // against the runner-up on the same paths.
         3 * self.run.paths
             + n * (tornado_runs
                 + super::threshold::planned_runs() as u64
                 + super::timing::planned_runs() as u64)
+            + information
+    }
+}
+
+/// The metric of the scenario's decision objective.
+fn decision_metric(scenario: &Scenario) -> Metric {
+    match scenario.decision.objective {
+        crate::scenario::Objective::Margin => Metric::Margin,
+        crate::scenario::Objective::Revenue => Metric::Revenue,
+    }
+}
+
+/// The Sobol' analysis of a board report: the decision objective's
+/// difference `a − b`, [`SOBOL_BASE_SAMPLES`] base samples, the run's seed
+/// and threads.
+fn sobol_options(scenario: &Scenario, a: String, b: String, budget: &BoardBudget) -> SobolOptions {
+    SobolOptions {
+        target: Target::Diff(a, b),
+        metric: decision_metric(scenario),
+        base_samples: SOBOL_BASE_SAMPLES,
+        seed: budget.run.seed,
+        threads: budget.run.threads,
     }
 }
 
@@ -149,6 +201,15 @@ pub struct BoardData {
     pub threshold: Option<ThresholdReport>,
     /// Escalation timing of the recommended strategy (or the first that escalates).
     pub timing: Option<TimingReport>,
+    /// What better information is worth: EVPI, and EVPPI of every uncertain
+    /// input and of the default groups, choosing among every strategy on
+    /// [`BoardBudget::analysis_paths`] paths (at least the 100 its
+    /// regressions need; none with a single strategy).
+    pub information: Option<VoiReport>,
+    /// Sobol' indices of the decision objective's difference recommended −
+    /// runner-up (none without a runner-up; no rows when the difference
+    /// does not vary).
+    pub drivers: Option<SobolReport>,
     /// Revenue distributions.
     pub revenue_cdfs: Vec<RevenueCdf>,
     /// Sample timelines.
@@ -198,10 +259,7 @@ pub fn gather(
         .runner_up
         .clone()
         .or_else(|| ranking.iter().find(|n| **n != recommended).cloned());
-    let metric = match scenario.decision.objective {
-        crate::scenario::Objective::Margin => Metric::Margin,
-        crate::scenario::Objective::Revenue => Metric::Revenue,
-    };
+    let metric = decision_metric(scenario);
     let order: Vec<usize> =
         std::iter::once(scenario.strategy_index(&recommended).unwrap_or(order[0]))
             .chain(order.iter().copied().filter(|&i| name(i) != recommended))
@@ -259,6 +317,31 @@ pub fn gather(
             None => None,
         },
         _ => None,
+    };
+
+    // What better information is worth, among every strategy, on its own
+    // run of the analysis budget; and which uncertainties drive the choice
+    // between the top two.
+    let information = if scenario.strategies.len() >= 2 {
+        Some(voi(
+            scenario,
+            &VoiOptions {
+                default_groups: true,
+                ..VoiOptions::default()
+            },
+            &budget.information(),
+            progress,
+        )?)
+    } else {
+        None
+    };
+    let drivers = match &runner_up {
+        Some(r) => Some(sobol(
+            scenario,
+            &sobol_options(scenario, recommended.clone(), r.clone(), budget),
+            progress,
+        )?),
+        None => None,
     };
 
     let escalates = |i: usize| scenario.strategies[i].escalation != Trigger::Never;
@@ -336,6 +419,8 @@ pub fn gather(
         tornado,
         threshold,
         timing,
+        information,
+        drivers,
         revenue_cdfs,
         timelines,
         lead,

@@ -159,15 +159,23 @@ impl VoiReport {
 
     /// One sentence on what learning the row's input(s) is worth.
     pub fn sentence(&self, row: &EvppiRow) -> String {
-        let what = if row.kind == "input" {
-            format!("the true {}", row.label)
+        let what = if row.kind == "input" && !row.label.starts_with("the ") {
+            format!("the {}", row.label)
         } else {
             row.label.clone()
         };
+        // Small amounts in thousands, so that they do not print as $0.01M.
+        let dollars = |x: f64| {
+            if x.abs() < 0.1e6 {
+                format!("${:.0}k", x / 1e3)
+            } else {
+                format!("${}M", millions(x))
+            }
+        };
         format!(
-            "Knowing {what} before choosing would be worth ${}M (± ${}M, 95 % Monte Carlo error), {:.0} % of the value of perfect information.",
-            millions(row.value),
-            millions(Z95 * row.mcse),
+            "Knowing {what} before choosing would be worth {} (± {}, 95 % Monte Carlo error), {:.0} % of the value of perfect information.",
+            dollars(row.value),
+            dollars(Z95 * row.mcse),
             100.0 * row.share_of_evpi
         )
     }

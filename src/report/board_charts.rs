@@ -1,4 +1,4 @@
-//! The ten charts of a board report, from a [`BoardData`]: each an SVG
+//! The eleven charts of a board report, from a [`BoardData`]: each an SVG
 //! document with a stable, file-friendly id (`--charts DIR` writes
 //! `DIR/<id>.svg`).
 //!
@@ -14,18 +14,20 @@
 //! | `deal-timing` | when deals close before expiry (the deadline effect) |
 //! | `timelines` | sample negotiations week by week |
 //! | `patient-access` | patient-weeks without in-network access and patients switched |
+//! | `drivers` | which uncertainties drive the choice between the top two strategies (Sobol' indices), shown with the value of information |
 //!
 //! A chart whose data is absent (no tornado or gain with a single strategy,
-//! no timing when no strategy escalates) is left out; [`omitted`] says why.
+//! no timing when no strategy escalates, no drivers when the difference
+//! between the top two does not vary) is left out; [`omitted`] says why.
 //! [`caption`] says how to read a chart; [`caption_for`] adds what this
 //! report's numbers say.
 
 use crate::analysis::board::BoardData;
 use crate::analysis::tornado::Metric;
 use crate::report::charts::{
-    self, DealTiming, EscalationTiming, GainDistribution, PatientAccess, RevenueCdf, RiskReturn,
-    RiskReturnPoint, StrategyEstimate, TimelinePanel, TimingPoint, Tornado, TornadoBar, WeeklyCash,
-    axis::Unit,
+    self, DealTiming, DriverBar, Drivers, EscalationTiming, GainDistribution, PatientAccess,
+    RevenueCdf, RiskReturn, RiskReturnPoint, StrategyEstimate, TimelinePanel, TimingPoint, Tornado,
+    TornadoBar, WeeklyCash, axis::Unit,
 };
 use crate::scenario::Objective;
 
@@ -40,8 +42,13 @@ pub const TORNADO_BARS: usize = 8;
 /// the decision but did not fit (the tornado table lists them all).
 pub const TORNADO_MAX: usize = 12;
 
-/// The chart ids, in report order.
-pub const CHART_IDS: [&str; 10] = [
+/// Factors shown in the drivers chart, by total Sobol' index; the caption
+/// counts the others.
+pub const DRIVERS_BARS: usize = 10;
+
+/// The chart ids, in report order (`drivers` is shown in the section on the
+/// value of information, after the others).
+pub const CHART_IDS: [&str; 11] = [
     "strategy-comparison",
     "risk-return",
     "gain-distribution",
@@ -52,6 +59,7 @@ pub const CHART_IDS: [&str; 10] = [
     "deal-timing",
     "timelines",
     "patient-access",
+    "drivers",
 ];
 
 /// One chart of the report.
@@ -101,6 +109,10 @@ pub fn title(data: &BoardData, id: &str) -> String {
         "deal-timing" => "When deals close: the deadline effect".into(),
         "timelines" => "Sample negotiations, week by week".into(),
         "patient-access" => "Patient access by strategy".into(),
+        "drivers" => match data.drivers.as_ref().map(|d| d.strategies.as_slice()) {
+            Some([a, b, ..]) => format!("What drives the difference between {a} and {b}"),
+            _ => "What drives the decision".into(),
+        },
         other => other.replace('-', " "),
     }
 }
@@ -137,6 +149,9 @@ pub fn caption(id: &str) -> &'static str {
         }
         "patient-access" => {
             "Average patient-weeks without in-network access (one patient for one week) and patients who switch provider for good, per strategy; shorter is better."
+        }
+        "drivers" => {
+            "Each bar is one source of uncertainty, with every uncertain input and chance moving at once: the share of the world-to-world variation in the gap between the top two strategies that it accounts for (its Sobol' index). The pale bar is its total share, interactions with other factors included; the dark bar inside is its share alone, which is what learning it would remove on average. The whisker is the 95% interval of the total share, the precision of the estimate, not a spread of outcomes. Chance, in orange, is the negotiation's random events (whether executives engage, whether a notice is believed, when the payer returns), which no study can remove."
         }
         _ => "",
     }
@@ -189,6 +204,32 @@ pub fn caption_extra(data: &BoardData, id: &str) -> Option<String> {
                 )
             })
         }
+        "drivers" => data.drivers.as_ref().filter(|d| !d.sobol.is_empty()).map(|d| {
+            let mut s = match d.sobol.iter().find(|r| r.kind == "chance") {
+                Some(c) => format!(
+                    "Chance accounts for {} of the variation in total, {} alone.",
+                    pct(c.st.clamp(0.0, 1.0)),
+                    pct(c.s1.clamp(0.0, 1.0))
+                ),
+                None => String::new(),
+            };
+            if let Some(top) = d.sobol.iter().find(|r| r.kind != "chance") {
+                s += &format!(
+                    " The largest other factor, {}, accounts for {} in total.",
+                    top.label,
+                    pct(top.st.clamp(0.0, 1.0))
+                );
+            }
+            let hidden = d.sobol.len().saturating_sub(DRIVERS_BARS);
+            if hidden > 0 {
+                s += &format!(
+                    " {hidden} more factor{} with smaller shares {} not drawn.",
+                    if hidden == 1 { "" } else { "s" },
+                    if hidden == 1 { "is" } else { "are" }
+                );
+            }
+            s.trim().to_string()
+        }),
         "weekly-cash" => data.weekly_cash.as_ref().map(|f| {
             let mut s = format!(
                 "{} worlds (the first of the run's seed); {} goes out of network at some renewal in {} of them.",
@@ -263,6 +304,7 @@ pub fn charts(data: &BoardData) -> Vec<Chart> {
                 "deal-timing" => deal_timing(data, &title),
                 "timelines" => timelines(data, &title),
                 "patient-access" => patient_access(data, &title),
+                "drivers" => drivers(data, &title),
                 _ => None,
             }?;
             Some(Chart {
@@ -310,6 +352,12 @@ pub fn reason(data: &BoardData, id: &str) -> String {
             "The recommended strategy and the runner-up were not tracked on the same worlds.".into()
         }
         "weekly-cash" => "No weekly revenue was computed.".into(),
+        "drivers" if data.runner_up.is_none() => {
+            "The scenario has a single strategy, so there is no choice whose drivers to measure.".into()
+        }
+        "drivers" if data.drivers.as_ref().is_some_and(|d| d.sobol.is_empty()) => {
+            "The gap between the top two strategies is the same in every simulated world, so there is no variation to apportion.".into()
+        }
         _ => "There is no data for this chart.".into(),
     }
 }
@@ -587,6 +635,42 @@ fn patient_access(data: &BoardData, title: &str) -> Option<String> {
     (!rows.is_empty()).then(|| charts::patient_access(title, &rows))
 }
 
+fn drivers(data: &BoardData, title: &str) -> Option<String> {
+    let d = data.drivers.as_ref()?;
+    if d.sobol.is_empty() {
+        return None;
+    }
+    let factors = d
+        .sobol
+        .iter()
+        .take(DRIVERS_BARS)
+        .map(|r| DriverBar {
+            label: r.label.clone(),
+            chance: r.kind == "chance",
+            first: r.s1,
+            total: r.st,
+            total_ci95: r.st_ci95.map(|[lo, hi]| (lo, hi)),
+        })
+        .collect();
+    let word = match d.metric {
+        "margin" => "margin",
+        "revenue" => "revenue",
+        _ => "patient-weeks",
+    };
+    let axis_title = match d.strategies.as_slice() {
+        [a, b] => format!("Share of the variation in {word}, {a} \u{2212} {b}, %"),
+        [a] => format!("Share of the variation in {word} of {a}, %"),
+        _ => format!("Share of the variation in {word}, %"),
+    };
+    Some(charts::drivers(
+        title,
+        &Drivers {
+            axis_title,
+            factors,
+        },
+    ))
+}
+
 /// The strategies in rank order (best first); any not in the ranking follow
 /// in scenario order.
 fn ranked(data: &BoardData) -> impl Iterator<Item = &crate::report::StrategyReport> {
@@ -628,7 +712,7 @@ mod tests {
     }
 
     #[test]
-    fn the_builtin_scenario_has_all_ten_charts() {
+    fn the_builtin_scenario_has_all_eleven_charts() {
         let data = board(&Scenario::builtin());
         let c = charts(&data);
         let ids: Vec<&str> = c.iter().map(|c| c.id.as_str()).collect();
@@ -674,10 +758,16 @@ mod tests {
         let gone_ids: Vec<&str> = gone.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(
             gone_ids,
-            ["gain-distribution", "tornado", "escalation-timing"]
+            [
+                "gain-distribution",
+                "tornado",
+                "escalation-timing",
+                "drivers"
+            ]
         );
         assert!(gone[0].reason.contains("single strategy"));
         assert!(gone[1].reason.contains("single strategy"));
         assert!(gone[2].reason.contains("escalates"));
+        assert!(gone[3].reason.contains("single strategy"));
     }
 }

@@ -3,8 +3,10 @@
 //! The question, the answer in plain words (a clear choice, or "no clear
 //! winner" with the trade-off), the gain against the runner-up and against
 //! the current plan with its range across worlds, the downside, the patients
-//! as probability x people x months, the inputs that would change the
-//! decision stated as trigger points, and what the board must approve.
+//! as probability x people x months, the one thing most worth learning
+//! before deciding (or that the outcome turns on chance), the inputs that
+//! would change the decision stated as trigger points, and what the board
+//! must approve.
 //! Monte Carlo precision is not shown here (it is in the methodology): every
 //! range on this page is the spread of outcomes across worlds.
 
@@ -236,6 +238,12 @@ pub fn brief(data: &BoardData) -> Brief {
             text,
         });
     }
+    if let Some(v) = &data.information {
+        lines.push(BriefLine {
+            label: "Learn first".into(),
+            text: learn_first(v),
+        });
+    }
     Brief {
         question,
         answer,
@@ -243,6 +251,32 @@ pub fn brief(data: &BoardData) -> Brief {
         lines,
         triggers: triggers(data),
         approvals: approvals(data),
+    }
+}
+
+/// The single input most worth learning before deciding, in one short
+/// sentence (its Monte Carlo error is left to the value-of-information
+/// section, like every precision on the brief).
+pub fn learn_first(v: &crate::analysis::information::VoiReport) -> String {
+    match v.most_valuable() {
+        Some(r) => {
+            let mut label = r.label.chars();
+            let label = label
+                .next()
+                .map(|c| c.to_uppercase().collect::<String>() + label.as_str())
+                .unwrap_or_default();
+            format!(
+                "{label}: worth about {} to know before deciding, {:.0} % of the value of perfect information.",
+                money(r.value),
+                100.0 * r.share_of_evpi
+            )
+        }
+        None if v.evpi.mean <= 2.0 * v.evpi.mcse => {
+            "Nothing to learn first: even perfect information would hardly change the choice."
+                .into()
+        }
+        None => "Nothing to learn first: no single input is worth paying to learn; the outcome turns on chance."
+            .into(),
     }
 }
 

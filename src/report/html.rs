@@ -7,8 +7,10 @@
 //! summary with the recommendation in a box ([`super::summary`]), the charts
 //! ([`super::board_charts`]), each with a caption saying how to read it, the
 //! ranked strategy table and the comparisons with the baseline, the tornado
-//! and the break-even in words, the escalation timing, every assumption with
-//! its note, and the methodology with the command that reproduces the report.
+//! and the break-even in words, the escalation timing, what better
+//! information is worth (EVPI, the inputs most worth learning, and the
+//! drivers chart of what moves the choice), every assumption with its note,
+//! and the methodology with the command that reproduces the report.
 //!
 //! All text that comes from the scenario (names, descriptions, notes) is
 //! escaped. The output depends only on its inputs (no date, no randomness).
@@ -16,6 +18,7 @@
 use std::fmt::Write;
 
 use crate::analysis::board::BoardData;
+use crate::analysis::information::{EvppiRow, VoiReport};
 use crate::analysis::threshold::Finding as Crossing;
 use crate::analysis::timing::WeekPoint;
 use crate::analysis::tornado::{InputKind, TornadoReport};
@@ -279,9 +282,10 @@ pub fn html(data: &BoardData, charts: &[Chart]) -> String {
     title_block(&mut out, data);
     brief_section(&mut out, &super::brief::brief(data));
     summary_section(&mut out, data, &findings);
-    charts_section(&mut out, data, charts);
+    let figures = charts_section(&mut out, data, charts);
     strategies_section(&mut out, data);
     sensitivity_section(&mut out, data);
+    information_section(&mut out, data, charts, figures);
     assumptions_section(&mut out, data);
     methodology_section(&mut out, data);
     let _ = write!(
@@ -329,7 +333,8 @@ fn title_block(out: &mut String, data: &BoardData) {
     out.push_str(
         "<nav class=\"contents\" aria-label=\"Contents\"><a href=\"#summary\">Summary</a>\
          <a href=\"#charts\">Charts</a><a href=\"#strategies\">Strategies</a>\
-         <a href=\"#sensitivity\">What could change it</a><a href=\"#assumptions\">Assumptions</a>\
+         <a href=\"#sensitivity\">What could change it</a>\
+         <a href=\"#information\">Value of information</a><a href=\"#assumptions\">Assumptions</a>\
          <a href=\"#methodology\">Methodology</a></nav>\n</header>\n",
     );
 }
@@ -472,13 +477,48 @@ fn summary_section(out: &mut String, data: &BoardData, findings: &[Finding]) {
     out.push_str("</ol>\n</section>\n");
 }
 
-fn charts_section(out: &mut String, data: &BoardData, charts: &[Chart]) {
+/// Charts shown in a section of their own rather than with the others.
+const SECTION_CHARTS: [&str; 1] = ["drivers"];
+
+/// A chart as a numbered figure with its caption.
+fn figure(out: &mut String, data: &BoardData, c: &Chart, number: usize) {
+    let id = c.id.as_str();
+    let _ = write!(
+        out,
+        "<figure class=\"chart\" id=\"{id}\">\n{svg}<figcaption><b>Figure {number}. {title}</b> {cap}</figcaption>\n</figure>\n",
+        id = escape(id),
+        svg = c.svg.trim_end(),
+        title = escape(&sentence(&c.title)),
+        cap = escape(&match super::board_charts::caption_extra(data, id) {
+            Some(extra) => format!("{} {extra}", caption(id)),
+            None => caption(id).to_string(),
+        }),
+    );
+}
+
+/// A note in place of chart `id`, saying why it is not shown.
+fn missing(out: &mut String, data: &BoardData, id: &str) {
+    let _ = writeln!(
+        out,
+        "<div class=\"missing\" id=\"{id}\" role=\"note\"><p><b>{title}: not shown.</b> {why}</p></div>",
+        id = escape(id),
+        title = escape(&title(data, id)),
+        why = escape(&reason(data, id)),
+    );
+}
+
+/// The charts section; returns the number of figures it numbered.
+fn charts_section(out: &mut String, data: &BoardData, charts: &[Chart]) -> usize {
     out.push_str("<section id=\"charts\" class=\"page\" aria-labelledby=\"charts-h\">\n<h2 id=\"charts-h\">Charts</h2>\n");
     out.push_str("<p class=\"aside\">Money is net present revenue from this payer's members over the contract horizon, in millions of dollars ($M). Weeks count from contract expiry (week 0); week \u{2212}20 is twenty weeks before it.</p>\n");
     let mut number = 0;
-    let mut ids: Vec<&str> = CHART_IDS.to_vec();
+    let mut ids: Vec<&str> = CHART_IDS
+        .iter()
+        .copied()
+        .filter(|id| !SECTION_CHARTS.contains(id))
+        .collect();
     for c in charts {
-        if !ids.contains(&c.id.as_str()) {
+        if !ids.contains(&c.id.as_str()) && !SECTION_CHARTS.contains(&c.id.as_str()) {
             ids.push(&c.id);
         }
     }
@@ -486,30 +526,13 @@ fn charts_section(out: &mut String, data: &BoardData, charts: &[Chart]) {
         match charts.iter().find(|c| c.id == id) {
             Some(c) => {
                 number += 1;
-                let _ = write!(
-                    out,
-                    "<figure class=\"chart\" id=\"{id}\">\n{svg}<figcaption><b>Figure {number}. {title}</b> {cap}</figcaption>\n</figure>\n",
-                    id = escape(id),
-                    svg = c.svg.trim_end(),
-                    title = escape(&sentence(&c.title)),
-                    cap = escape(&match super::board_charts::caption_extra(data, id) {
-                        Some(extra) => format!("{} {extra}", caption(id)),
-                        None => caption(id).to_string(),
-                    }),
-                );
+                figure(out, data, c, number);
             }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "<div class=\"missing\" id=\"{id}\" role=\"note\"><p><b>{title}: not shown.</b> {why}</p></div>",
-                    id = escape(id),
-                    title = escape(&title(data, id)),
-                    why = escape(&reason(data, id)),
-                );
-            }
+            None => missing(out, data, id),
         }
     }
     out.push_str("</section>\n");
+    number
 }
 
 fn strategies_section(out: &mut String, data: &BoardData) {
@@ -994,6 +1017,185 @@ fn timing_words(out: &mut String, data: &BoardData) {
     out.push_str("</tbody>\n</table></div>\n");
 }
 
+/// Decimals for the value-of-information amounts in $M: two, three under
+/// $0.1M (so that a small EVPI and its error still show).
+fn information_decimals(v: &VoiReport) -> usize {
+    if v.evpi.mean.abs() < 1e5 { 3 } else { 2 }
+}
+
+/// A warning with its `strategy` names in curly quotes.
+fn unticked(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut open = true;
+    for c in s.chars() {
+        if c == '`' {
+            out.push(if open { '\u{201c}' } else { '\u{201d}' });
+            open = !open;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The inputs worth learning, most valuable first: at most three, each
+/// clearly above zero (more than two standard errors) and at least 1 % of
+/// the EVPI (as [`VoiReport::most_valuable`]).
+pub fn inputs_worth_learning(v: &VoiReport) -> Vec<&EvppiRow> {
+    let mut rows: Vec<&EvppiRow> = v
+        .evppi
+        .iter()
+        .filter(|r| r.kind == "input")
+        .filter(|r| r.value > 2.0 * r.mcse && r.value >= 0.01 * v.evpi.mean)
+        .collect();
+    rows.sort_by(|a, b| b.value.total_cmp(&a.value));
+    rows.truncate(3);
+    rows
+}
+
+/// What better information is worth: EVPI, the inputs most worth learning
+/// (or that none is), the share left to chance, and the drivers chart as
+/// figure `figures + 1`.
+fn information_section(out: &mut String, data: &BoardData, charts: &[Chart], figures: usize) {
+    out.push_str("<section id=\"information\" class=\"page\" aria-labelledby=\"information-h\">\n<h2 id=\"information-h\">What better information is worth</h2>\n");
+    let Some(v) = &data.information else {
+        out.push_str("<p>The scenario has a single strategy, so there is no choice that better information could improve.</p>\n");
+        if !charts.iter().any(|c| c.id == "drivers") {
+            missing(out, data, "drivers");
+        }
+        out.push_str("</section>\n");
+        return;
+    };
+    let d = information_decimals(v);
+    let m = |x: f64| escape(&summary::money_with(x, d));
+    let z = 1.959963984540054;
+    let _ = writeln!(
+        out,
+        "<p>Before committing, the board could pay for a study, a consultant or a benchmark to learn more about the payer or about its own position. The most any of them could be worth is what choosing with hindsight would add, world by world: <b>{evpi}</b> of {what} per renewal decision, choosing among the {n} strategies (the expected value of perfect information, EVPI). A study that costs more than that is not worth buying, whatever it might reveal.</p>\n<p class=\"aside\">\u{b1} {err} is the Monte Carlo error of this estimate (95%), how precisely {paths} simulated worlds pin it down: precision, not a range of outcomes. The same holds for every \u{b1} in this section.</p>",
+        evpi = m(v.evpi.mean),
+        what = escape(&v.objective),
+        n = v.strategies.len(),
+        err = m(z * v.evpi.mcse),
+        paths = count(v.paths as f64),
+    );
+    for n in &v.notes {
+        let _ = writeln!(out, "<p class=\"aside\">{}</p>", escape(n));
+    }
+    out.push_str("<h3>What is worth learning before choosing</h3>\n");
+    let worth = inputs_worth_learning(v);
+    let mut shown: Vec<&EvppiRow> = worth.clone();
+    if worth.is_empty() {
+        out.push_str("<p><b>No single input is worth paying to learn before choosing.</b> What knowing any one of them would add is within the Monte Carlo error of zero or under 1% of the EVPI: a study of one input would not change the choice enough to pay for itself.</p>\n");
+    } else {
+        out.push_str("<ul>\n");
+        for r in &worth {
+            let _ = writeln!(out, "<li>{}</li>", escape(&v.sentence(r)));
+        }
+        out.push_str("</ul>\n");
+    }
+    if let Some(all) = v.all_inputs() {
+        shown.push(all);
+        let share = all.share_of_evpi.clamp(0.0, 1.0);
+        let _ = writeln!(
+            out,
+            "<p>Knowing every uncertain input at once would be worth {value} (\u{b1} {err}), {pct} of the EVPI{least}. The rest, {most}{rest}, is chance: whether the executives engage, whether a notice is believed, when the payer comes back. No study can remove it; only the choice of strategy can limit what it costs.</p>",
+            value = m(all.value),
+            err = m(z * all.mcse),
+            pct = escape(&percent(share)),
+            least = if all.warning.is_some() {
+                " at least (the regression misses some interactions, so the true figure may be higher)"
+            } else {
+                ""
+            },
+            most = if all.warning.is_some() {
+                "at most "
+            } else {
+                ""
+            },
+            rest = escape(&percent(1.0 - share)),
+        );
+    }
+    for r in shown.iter().filter(|r| r.warning.is_some()) {
+        let what = if r.kind == "input" && !r.label.starts_with("the ") {
+            format!("knowing the {}", r.label)
+        } else {
+            format!("knowing {}", r.label)
+        };
+        let _ = writeln!(
+            out,
+            "<p class=\"aside\"><b>Caution.</b> The estimate for {} may be off: {}.</p>",
+            escape(&what),
+            escape(&unticked(r.warning.as_deref().unwrap_or_default()))
+        );
+    }
+    drivers_words(out, data);
+    match charts.iter().find(|c| c.id == "drivers") {
+        Some(c) => figure(out, data, c, figures + 1),
+        None => missing(out, data, "drivers"),
+    }
+    out.push_str("</section>\n");
+}
+
+/// Which uncertainties drive the choice between the top two, in words.
+fn drivers_words(out: &mut String, data: &BoardData) {
+    let Some(d) = &data.drivers else {
+        return;
+    };
+    out.push_str("<h3>What drives the choice</h3>\n");
+    let (a, b) = match d.strategies.as_slice() {
+        [a, b, ..] => (a.as_str(), b.as_str()),
+        _ => (data.recommended.as_str(), ""),
+    };
+    let word = match d.metric {
+        "margin" => "contribution margin",
+        "revenue" => "revenue",
+        _ => "patient-weeks out of network",
+    };
+    if d.sobol.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>The gap in {word} between {} and {} is the same in every simulated world, so no uncertainty moves it.</p>",
+            escape(&quoted(a)),
+            escape(&quoted(b))
+        );
+        return;
+    }
+    let pc = |x: f64| escape(&percent(x.clamp(0.0, 1.0)));
+    let chance = d
+        .sobol
+        .iter()
+        .find(|r| r.kind == "chance")
+        .map(|c| {
+            format!(
+                " Chance, the negotiation's random events, accounts for {} of that variation in total ({} on its own).",
+                pc(c.st),
+                pc(c.s1)
+            )
+        })
+        .unwrap_or_default();
+    let inputs: Vec<String> = d
+        .drivers()
+        .filter(|r| r.kind != "chance")
+        .take(4)
+        .map(|r| format!("{} ({})", escape(&r.label), pc(r.st)))
+        .collect();
+    let rest = if inputs.is_empty() {
+        " No input on its own clearly drives it.".to_string()
+    } else {
+        format!(
+            " The inputs that clearly matter, with their total shares: {}. An input can move the gap a lot and still be worth little to learn, when the same strategy stays best whatever its value.",
+            inputs.join("; ")
+        )
+    };
+    let _ = writeln!(
+        out,
+        "<p>The gap in {word} between {qa} and {qb} varies from world to world. With every uncertain input and chance moving at once, each factor's Sobol' index says how much of that variation it accounts for ({runs} simulated worlds).{chance}{rest}</p>",
+        qa = escape(&quoted(a)),
+        qb = escape(&quoted(b)),
+        runs = count(d.runs as f64),
+    );
+}
+
 fn assumptions_section(out: &mut String, data: &BoardData) {
     out.push_str("<section id=\"assumptions\" class=\"page\" aria-labelledby=\"assumptions-h\">\n<h2 id=\"assumptions-h\">Appendix: assumptions</h2>\n");
     let uncertain = data.assumptions.iter().filter(|a| a.uncertain).count();
@@ -1062,6 +1264,7 @@ fn methodology_section(out: &mut String, data: &BoardData) {
 <li><b>This renewal and the next.</b> The same strategy is played at each renewal counted; the payer remembers called bluffs, backlash, out-of-network episodes, threats it has seen and the goodwill built, and each renewal starts from the rates the last one reached.</li>\n\
 <li><b>Money and patients.</b> Revenue is discounted weekly to a net present value over the {h} weeks after expiry; margin is contribution margin less the costs of moves (data work, escalations, going out of network). Patient-weeks out of network count attributed patients without in-network access, net of continuity-of-care protection; switched patients are those who do not come back.</li>\n\
 <li><b>Common random numbers.</b> Every strategy is played on the same {p} worlds (seed {seed}), so a difference between strategies is the effect of the strategy, not of luck. Comparisons are paired, world by world, and their 95% intervals are the mean difference \u{b1} 1.96 standard errors.{analysis}</li>\n\
+<li><b>Value of information and what drives the choice.</b> The expected value of perfect information (EVPI) is the mean, over the worlds of its own run, of the best strategy's score in each world minus the score of the strategy best on average. What knowing one input (or a group) would add is estimated by regressing each strategy's score difference on that input (the metamodel of Strong, Oakley &amp; Brennan 2014). The drivers are Sobol' indices of the gap between the top two strategies from a Saltelli design in which every uncertain input and chance (a factor of its own: the negotiation's random events) move at once; their intervals come from a bootstrap over the design.</li>\n\
 <li><b>Precision.</b> Means and their intervals are exact over the worlds run. Percentiles and the average of the worst 5% come from a streaming sketch accurate to within {qe} (relative) of the exact sample values.</li>\n\
 <li><b>What the model leaves out.</b> The payer's behaviour is drawn once per simulated world and reused at every renewal; variable costs are held at today's level; an out-of-network episode cannot outlast a contract term; the provider's projection of the payer assumes the firmness set in the scenario. See docs/model.md for the equations and every simplification.</li>\n\
 <li><b>Version.</b> impasse {v}. The same scenario, seed and version give the same numbers on any computer and any number of threads.</li>\n\

@@ -24,6 +24,10 @@
 //!   strategy and the runner-up, a tornado chart of the ones that move it
 //!   most, and the break-even of the most important one.
 //! - `Timing`: expected revenue by week of escalation, and on impasse.
+//! - `Information`: what better information is worth: the EVPI, the EVPPI
+//!   of every uncertain input and of the default groups, then the Sobol'
+//!   indices of the decision between the recommended strategy and the
+//!   runner-up, one row per factor (chance included).
 //! - `Assumptions`: every input of the scenario: a fixed value as a number,
 //!   a distribution as written with its mean, P5, P95, min, mode and max as
 //!   numbers; its unit and its note or source.
@@ -59,6 +63,8 @@ use rust_xlsxwriter::{
 
 use crate::analysis::board::BoardData;
 use crate::analysis::compare::{CompareReport, MetricComparison, Stop};
+use crate::analysis::information::EvppiRow;
+use crate::analysis::sensitivity::SobolRow;
 use crate::analysis::threshold::{Finding, Point, ThresholdReport};
 use crate::analysis::timing::{Move, TimingReport, WeekPoint};
 use crate::analysis::tornado::{Bar, InputKind, TornadoReport};
@@ -96,11 +102,12 @@ const ROW_PIXELS: u32 = 20;
 const CHART_WIDTH: u32 = 560;
 
 /// The sheet names, in workbook order.
-pub const SHEETS: [&str; 6] = [
+pub const SHEETS: [&str; 7] = [
     "Summary",
     "Comparisons",
     "Tornado",
     "Timing",
+    "Information",
     "Assumptions",
     "Distribution",
 ];
@@ -119,8 +126,9 @@ pub fn workbook(data: &BoardData) -> anyhow::Result<Vec<u8>> {
     comparisons(&mut Sheet::new(&mut wb, SHEETS[1], &formats)?, data)?;
     tornado(&mut Sheet::new(&mut wb, SHEETS[2], &formats)?, data)?;
     timing(&mut Sheet::new(&mut wb, SHEETS[3], &formats)?, data)?;
-    assumptions(&mut Sheet::new(&mut wb, SHEETS[4], &formats)?, data)?;
-    distribution(&mut Sheet::new(&mut wb, SHEETS[5], &formats)?, data)?;
+    information(&mut Sheet::new(&mut wb, SHEETS[4], &formats)?, data)?;
+    assumptions(&mut Sheet::new(&mut wb, SHEETS[5], &formats)?, data)?;
+    distribution(&mut Sheet::new(&mut wb, SHEETS[6], &formats)?, data)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -1214,6 +1222,108 @@ fn timing_report(sheet: &mut Sheet<'_>, t: &TimingReport) -> anyhow::Result<()> 
             "Weeks tried: {} to {} every {}; legal range {} to {}.",
             t.from, t.to, t.step, t.legal_range.0, t.legal_range.1
         ),
+    )?;
+    Ok(())
+}
+
+fn information(sheet: &mut Sheet<'_>, data: &BoardData) -> anyhow::Result<()> {
+    let Some(v) = &data.information else {
+        sheet.note(0, "Only one strategy: no value of information.")?;
+        sheet.note(2, "Only one strategy: no Sobol' indices of a choice.")?;
+        return Ok(());
+    };
+    sheet.title(
+        0,
+        &format!(
+            "What better information is worth, choosing among {} strategies ({} paths, seed {}); dollars of {}",
+            v.strategies.len(),
+            v.paths,
+            v.seed,
+            v.objective
+        ),
+    )?;
+    let row = sheet.pairs(
+        1,
+        vec![
+            ("Best on average", text(&v.best)),
+            ("EVPI ($)", dollars(v.evpi.mean)),
+            ("EVPI mcse ($)", dollars(v.evpi.mcse)),
+        ],
+    )?;
+    let header_row = row + 1;
+    let columns: Vec<Column<'_, EvppiRow>> = vec![
+        col("Input or group", |r: &EvppiRow| text(&r.label)),
+        col("Kind", |r: &EvppiRow| text(r.kind)),
+        col("Path or members", |r: &EvppiRow| {
+            text(if r.kind == "input" {
+                r.input.clone()
+            } else {
+                r.members.join("+")
+            })
+        }),
+        col("EVPPI ($)", |r: &EvppiRow| dollars(r.value)),
+        col("EVPPI mcse ($)", |r: &EvppiRow| dollars(r.mcse)),
+        col("Share of EVPI", |r: &EvppiRow| percent(r.share_of_evpi)),
+        col("Lowest R²", |r: &EvppiRow| Value::Num(r.r2, Style::Number)),
+        col("Metamodel", |r: &EvppiRow| text(&r.model)),
+        col("Warning", |r: &EvppiRow| {
+            Value::Long(r.warning.clone().unwrap_or_default())
+        }),
+    ];
+    let items: Vec<&EvppiRow> = v.evppi.iter().collect();
+    let last = sheet.table(header_row, &columns, &items)?;
+    sheet.freeze_and_filter(header_row, last, columns.len())?;
+    let mut row = last + 2;
+    for n in v.notes.iter().map(String::as_str).chain([
+        "mcse: Monte Carlo standard error of the estimate (its precision, not a range of outcomes); R²: the lowest share of a strategy difference the input(s) explain.",
+    ]) {
+        sheet.note(row, n)?;
+        row += 1;
+    }
+    sobol_section(sheet, row + 1, data)
+}
+
+/// The Sobol' indices below the value of information, or why there are none.
+fn sobol_section(sheet: &mut Sheet<'_>, row: u32, data: &BoardData) -> anyhow::Result<()> {
+    let Some(d) = &data.drivers else {
+        sheet.note(row, "No runner-up: no Sobol' indices of a choice.")?;
+        return Ok(());
+    };
+    sheet.title(
+        row,
+        &format!(
+            "Sobol' indices of the {} difference {} ({} base samples, {} worlds, seed {})",
+            d.metric,
+            d.strategies.join(" − "),
+            d.base_samples,
+            d.runs,
+            d.seed
+        ),
+    )?;
+    if d.sobol.is_empty() {
+        sheet.note(
+            row + 1,
+            "The difference does not vary over the design: nothing to apportion.",
+        )?;
+        return Ok(());
+    }
+    let end = |c: Option<[f64; 2]>, i: usize| percent(c.map_or(f64::NAN, |c| c[i]));
+    let columns: Vec<Column<'_, SobolRow>> = vec![
+        col("Factor", |r: &SobolRow| text(&r.label)),
+        col("Kind", |r: &SobolRow| text(r.kind)),
+        col("Inputs", |r: &SobolRow| text(r.members.join("+"))),
+        col("First-order S1", |r: &SobolRow| percent(r.s1)),
+        col("S1 95 % low", move |r: &SobolRow| end(r.s1_ci95, 0)),
+        col("S1 95 % high", move |r: &SobolRow| end(r.s1_ci95, 1)),
+        col("Total ST", |r: &SobolRow| percent(r.st)),
+        col("ST 95 % low", move |r: &SobolRow| end(r.st_ci95, 0)),
+        col("ST 95 % high", move |r: &SobolRow| end(r.st_ci95, 1)),
+    ];
+    let items: Vec<&SobolRow> = d.sobol.iter().collect();
+    let last = sheet.table(row + 1, &columns, &items)?;
+    sheet.note(
+        last + 2,
+        "Shares of the variance of the difference; the intervals come from a bootstrap over the design and say how well each index is known.",
     )?;
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! that starts with a `<title>` (its accessible name, also drawn as the
 //! visible heading) and a `<desc>` summarising the numbers in words. Charts
 //! are 800 pixels wide and 450 high (the sample timelines grow with their
-//! panels, a tornado with its inputs), in black text on white, a system sans-serif font, and the
+//! panels, a tornado and the drivers chart with their rows), in black text on white, a system sans-serif font, and the
 //! Okabe–Ito colour-blind-safe palette, extended with Paul Tol's colours to
 //! twelve distinct series colours; series also differ by dash pattern and
 //! marker so they survive black-and-white printing. Axis titles carry
@@ -32,6 +32,7 @@
 //! | [`risk_return`] | each strategy's value against its downside, the efficient frontier |
 //! | [`gain_distribution`] | how one strategy's gain over another is spread across worlds |
 //! | [`weekly_cash`] | weekly revenue over the horizon as a fan across worlds |
+//! | [`drivers`] | which uncertainties drive a result once they all move together (Sobol' indices) |
 //!
 //! Labels are placed where they overlap no other text: a label with no room
 //! is left out (its number is in the `<desc>` and in the report's tables)
@@ -41,6 +42,7 @@ pub mod axis;
 mod cash;
 mod comparison;
 mod decision;
+mod drivers;
 mod svg;
 mod timelines;
 mod timing;
@@ -55,6 +57,7 @@ pub use decision::{
     GainDistribution, RiskReturn, RiskReturnPoint, efficient_frontier, gain_distribution,
     risk_return,
 };
+pub use drivers::{DriverBar, Drivers, drivers};
 pub use svg::{SERIES_COLORS, SeriesStyle, esc, series_style};
 pub use timelines::{TimelinePanel, timelines};
 pub use timing::{DealTiming, EscalationTiming, TimingPoint, deal_timing, escalation_timing};
