@@ -272,3 +272,59 @@ fn bad_input_is_a_clear_error() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A conditional escalation ("at week -20, only if the payer's offer is
+/// still below X") is a decision in its own right: with X above every
+/// offer it is the unconditional escalation, with X below every offer it
+/// never escalates (the twin that waits, on every path), and in between it
+/// escalates on some paths only, so it differs from both.
+#[test]
+fn a_conditional_escalation_lies_between_always_and_never() {
+    let base = Scenario::builtin();
+    let sets = |x: Option<&str>| {
+        // One renewal: the condition is met or not once per path.
+        let mut o = vec![
+            impasse::scenario::Override::parse("strategy.escalate-now.escalation=-20").unwrap(),
+            impasse::scenario::Override::parse("contract.renewals=1").unwrap(),
+        ];
+        if let Some(x) = x {
+            o.push(
+                impasse::scenario::Override::parse(&format!(
+                    "strategy.escalate-now.escalate_if_offer_below={x}"
+                ))
+                .unwrap(),
+            );
+        }
+        base.with_overrides(&o).unwrap()
+    };
+    let per_path = |s: &Scenario| -> Vec<f64> {
+        let sim = Simulation::new(s);
+        let i = s.strategy_index("escalate-now").unwrap();
+        (0..3000)
+            .map(|p| sim.path_outcomes(4, p)[i].margin)
+            .collect()
+    };
+    let wait = {
+        let s = sets(None);
+        let sim = Simulation::new(&s);
+        let i = s.strategy_index("wait").unwrap();
+        (0..3000)
+            .map(|p| sim.path_outcomes(4, p)[i].margin)
+            .collect::<Vec<f64>>()
+    };
+    let always = per_path(&sets(None));
+    assert_eq!(per_path(&sets(Some("3"))), always);
+    assert_eq!(per_path(&sets(Some("-0.5"))), wait);
+    let some = per_path(&sets(Some("0.006")));
+    let differ = |a: &[f64], b: &[f64]| a.iter().zip(b).filter(|(x, y)| x != y).count();
+    assert!(differ(&some, &always) > 100, "{}", differ(&some, &always));
+    assert!(differ(&some, &wait) > 100, "{}", differ(&some, &wait));
+    // Where it escalates, it plays as the unconditional escalation; where
+    // it does not, as waiting.
+    assert!(
+        some.iter()
+            .zip(&always)
+            .zip(&wait)
+            .all(|((s, a), w)| s == a || s == w)
+    );
+}

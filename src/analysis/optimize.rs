@@ -363,6 +363,19 @@ impl Space {
         if !self.items {
             st.agenda = Agenda::RateOnly;
         }
+        // A condition on a move never made means nothing: drop it.
+        let (lo, hi) = b.walk_away;
+        let on_grid = |c: Option<f64>| c.map(|x| round_to(x.clamp(lo, hi), 0.0005));
+        st.escalate_if_offer_below = if st.escalation == Trigger::Never {
+            None
+        } else {
+            on_grid(st.escalate_if_offer_below)
+        };
+        st.notice_if_offer_below = if st.notice == Trigger::Never {
+            None
+        } else {
+            on_grid(st.notice_if_offer_below)
+        };
     }
 
     fn trigger(&self, rng: &mut Xoshiro256PlusPlus, lead: u32, notice: bool) -> Trigger {
@@ -418,6 +431,12 @@ impl Space {
                 }
             }
             "data_prep" => st.data_prep = rng.random::<bool>(),
+            "escalate_if_offer_below" => {
+                st.escalate_if_offer_below = rng.random::<bool>().then(|| u(rng, b.walk_away))
+            }
+            "notice_if_offer_below" => {
+                st.notice_if_offer_below = rng.random::<bool>().then(|| u(rng, b.walk_away))
+            }
             _ => {}
         }
     }
@@ -443,6 +462,19 @@ impl Space {
                 st.opening_ask += z * step * (b.opening_ask.1 - b.opening_ask.0);
             }
             "walk_away" => st.walk_away += z * step * (b.walk_away.1 - b.walk_away.0),
+            "escalate_if_offer_below" | "notice_if_offer_below" => {
+                let c = if f == "notice_if_offer_below" {
+                    &mut st.notice_if_offer_below
+                } else {
+                    &mut st.escalate_if_offer_below
+                };
+                match c {
+                    Some(x) if rng.random::<f64>() < 0.8 => {
+                        *x += z * step * (b.walk_away.1 - b.walk_away.0)
+                    }
+                    _ => self.draw(rng, st, f),
+                }
+            }
             "concession_exponent" => {
                 let (lo, hi) = b.concession_exponent;
                 st.concession_exponent *= (z * step * (hi / lo).ln()).exp();
@@ -466,15 +498,17 @@ impl Space {
 /// A candidate's identity on the grid (for de-duplication).
 fn key(st: &Strategy) -> String {
     format!(
-        "{}|{}|{:.4}|{:.4}|{:.2}|{}|{}|{}|{}|{:?}|{}",
+        "{}|{}|{:.4}|{:.4}|{:.2}|{}|{:?}|{}|{}|{:?}|{}|{:?}|{}",
         st.lead_weeks,
         st.cadence_weeks,
         st.opening_ask,
         st.walk_away,
         st.concession_exponent,
         st.escalation,
+        st.escalate_if_offer_below,
         st.escalation_retry,
         st.notice,
+        st.notice_if_offer_below,
         st.max_oon_weeks,
         st.agenda,
         st.data_prep
@@ -492,6 +526,8 @@ fn field_text(st: &Strategy, f: &str) -> String {
         "escalation" => st.escalation.to_string(),
         "escalation_retry" => st.escalation_retry.to_string(),
         "notice" => st.notice.to_string(),
+        "escalate_if_offer_below" => condition_text(st.escalate_if_offer_below),
+        "notice_if_offer_below" => condition_text(st.notice_if_offer_below),
         "max_oon_weeks" => st.max_oon_weeks.to_string(),
         "agenda" => match st.agenda {
             Agenda::RateOnly => "rate-only".into(),
@@ -500,6 +536,11 @@ fn field_text(st: &Strategy, f: &str) -> String {
         "data_prep" => st.data_prep.to_string(),
         _ => String::new(),
     }
+}
+
+/// A condition as written: the number, or `always` when absent.
+fn condition_text(c: Option<f64>) -> String {
+    c.map_or_else(|| "always".to_string(), |x| format!("{x}"))
 }
 
 fn changes(from: &Strategy, to: &Strategy) -> Vec<Change> {
@@ -547,6 +588,14 @@ pub fn toml_block(st: &Strategy) -> String {
     out += &format!("name = {:?}\n", st.name);
     out += &format!("description = {:?}\n", st.description);
     for f in FIELDS {
+        let absent = match f {
+            "escalate_if_offer_below" => st.escalate_if_offer_below.is_none(),
+            "notice_if_offer_below" => st.notice_if_offer_below.is_none(),
+            _ => false,
+        };
+        if absent {
+            continue;
+        }
         let v = match f {
             "escalation" => trigger(st.escalation),
             "escalation_retry" => trigger(st.escalation_retry),
@@ -1056,6 +1105,8 @@ fn copy_field(to: &mut Strategy, from: &Strategy, f: &str) {
         "escalation" => to.escalation = from.escalation,
         "escalation_retry" => to.escalation_retry = from.escalation_retry,
         "notice" => to.notice = from.notice,
+        "escalate_if_offer_below" => to.escalate_if_offer_below = from.escalate_if_offer_below,
+        "notice_if_offer_below" => to.notice_if_offer_below = from.notice_if_offer_below,
         "max_oon_weeks" => to.max_oon_weeks = from.max_oon_weeks,
         "agenda" => to.agenda = from.agenda,
         "data_prep" => to.data_prep = from.data_prep,

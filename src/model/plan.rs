@@ -91,6 +91,12 @@ pub struct Plan {
     pub escalation_retry: Trigger,
     /// When to send a notice.
     pub notice: Trigger,
+    /// The first escalation is made only if the payer's standing offer is
+    /// below this (infinity: always).
+    pub escalate_if_below: f64,
+    /// The notice is sent only if the payer's standing offer is below this
+    /// (infinity: always).
+    pub notice_if_below: f64,
     /// Weeks the provider will stay out of network (0: not willing).
     pub max_oon_weeks: u32,
     /// Whether the non-rate items are on the table.
@@ -138,6 +144,8 @@ impl Plan {
             escalation: st.escalation,
             escalation_retry: st.escalation_retry,
             notice: st.notice,
+            escalate_if_below: st.escalate_if_offer_below.unwrap_or(f64::INFINITY),
+            notice_if_below: st.notice_if_offer_below.unwrap_or(f64::INFINITY),
             max_oon_weeks: st.max_oon_weeks,
             all_issues: st.agenda == Agenda::AllIssues,
             data_prep: st.data_prep,

@@ -128,6 +128,9 @@ struct Talks<'s, 'a> {
     impasse_week: Option<i32>,
     escalations: [Option<Escalation>; 2],
     notice: Option<Notice>,
+    /// A conditional move that came due with its condition unmet: not made
+    /// at this renewal (first escalation, notice).
+    declined: [bool; 2],
     costs: Costs,
 }
 
@@ -170,6 +173,7 @@ impl<'s, 'a> Talks<'s, 'a> {
             impasse_week: None,
             escalations: [None, None],
             notice: None,
+            declined: [false, false],
             costs,
         }
     }
@@ -249,10 +253,17 @@ impl<'s, 'a> Talks<'s, 'a> {
         let m = &plan.meetings[k];
         let opening = plan.opening_week;
         // 1. Moves due by this week.
+        // A conditional move looks at the offer on the table (net of items).
+        let on_table = self.payer.standing_offer() - self.agenda.payer_shift;
         if self.escalations[0].is_none()
+            && !self.declined[0]
             && let Some(w) = due(plan.escalation, opening, m.week)
         {
-            self.escalate(w, 0, obs);
+            if on_table < plan.escalate_if_below {
+                self.escalate(w, 0, obs);
+            } else {
+                self.declined[0] = true;
+            }
         }
         if self.retry_allowed()
             && let Some(w) = due(plan.escalation_retry, opening, m.week)
@@ -261,9 +272,14 @@ impl<'s, 'a> Talks<'s, 'a> {
             self.escalate(w, 1, obs);
         }
         if self.notice.is_none()
+            && !self.declined[1]
             && let Some(w) = due(plan.notice, opening, m.week)
         {
-            self.give_notice(w, obs);
+            if on_table < plan.notice_if_below {
+                self.give_notice(w, obs);
+            } else {
+                self.declined[1] = true;
+            }
         }
 
         // 2. Effects that have come due. A payer that refuses to talk
@@ -311,16 +327,28 @@ impl<'s, 'a> Talks<'s, 'a> {
                 self.impasse_week = Some(m.week);
                 obs.impasse(m.week);
             }
-            if plan.escalation == Trigger::OnImpasse && self.escalations[0].is_none() {
-                self.escalate(m.week, 0, obs);
+            if plan.escalation == Trigger::OnImpasse
+                && self.escalations[0].is_none()
+                && !self.declined[0]
+            {
+                if offer < plan.escalate_if_below {
+                    self.escalate(m.week, 0, obs);
+                } else {
+                    self.declined[0] = true;
+                }
             } else if self.retry_on_impasse(m.week) {
                 self.escalate(m.week, 1, obs);
             }
             if plan.notice == Trigger::OnImpasse
                 && self.notice.is_none()
+                && !self.declined[1]
                 && m.week <= set.terms.notice_deadline
             {
-                self.give_notice(m.week, obs);
+                if offer < plan.notice_if_below {
+                    self.give_notice(m.week, obs);
+                } else {
+                    self.declined[1] = true;
+                }
             }
         }
         false
@@ -379,7 +407,7 @@ impl<'s, 'a> Talks<'s, 'a> {
             _ => i32::MAX,
         };
         let mut event = self.payer.next_effect_week().min(self.agenda.next_week());
-        if self.escalations[0].is_none() {
+        if self.escalations[0].is_none() && !self.declined[0] {
             event = event.min(fixed(plan.escalation));
         }
         if self.retry_allowed()
@@ -388,7 +416,7 @@ impl<'s, 'a> Talks<'s, 'a> {
         {
             event = event.min(w);
         }
-        if self.notice.is_none() {
+        if self.notice.is_none() && !self.declined[1] {
             event = event.min(fixed(plan.notice));
         }
         if !self.watch.started(plan.meetings[from].week) {

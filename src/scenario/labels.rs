@@ -539,6 +539,16 @@ const LABELS: &[(&str, &str, Unit)] = &[
         WeekFromExpiry,
     ),
     (
+        "strategy.NAME.escalate_if_offer_below",
+        "escalate only if the payer's offer is below",
+        YearlyUplift,
+    ),
+    (
+        "strategy.NAME.notice_if_offer_below",
+        "give notice only if the payer's offer is below",
+        YearlyUplift,
+    ),
+    (
         "strategy.NAME.escalation_retry",
         "when the provider escalates again after a refusal",
         WeekFromExpiry,

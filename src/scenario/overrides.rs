@@ -192,6 +192,12 @@ impl Scenario {
             leaf_paths("", &t, &mut out);
         }
         out.insert("baseline".into());
+        // Optional strategy fields, absent until set.
+        for st in &self.strategies {
+            for f in ["escalate_if_offer_below", "notice_if_offer_below"] {
+                out.insert(format!("strategy.{}.{f}", st.name));
+            }
+        }
         out
     }
 

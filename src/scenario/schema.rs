@@ -601,15 +601,17 @@ pub enum Side {
 
 /// The fields of a `[[strategy]]` that `impasse optimize` searches: every
 /// decision the provider controls.
-pub const DECISION_FIELDS: [&str; 11] = [
+pub const DECISION_FIELDS: [&str; 13] = [
     "lead_weeks",
     "cadence_weeks",
     "opening_ask",
     "walk_away",
     "concession_exponent",
     "escalation",
+    "escalate_if_offer_below",
     "escalation_retry",
     "notice",
+    "notice_if_offer_below",
     "max_oon_weeks",
     "agenda",
     "data_prep",
@@ -685,6 +687,16 @@ pub struct Strategy {
     /// When to send a notice of non-renewal.
     #[serde(default)]
     pub notice: Trigger,
+    /// A condition on the first escalation: made when due only if the
+    /// payer's standing offer (net of items, uplift a year) is below this;
+    /// otherwise not made at this renewal. Absent: unconditional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_if_offer_below: Option<f64>,
+    /// A condition on the notice: sent when due only if the payer's standing
+    /// offer is below this; otherwise not sent at this renewal. Absent:
+    /// unconditional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_if_offer_below: Option<f64>,
     /// Weeks the provider is willing to stay out of network (0: not willing).
     #[serde(default = "d::max_oon_weeks")]
     pub max_oon_weeks: u32,

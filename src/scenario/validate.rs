@@ -421,6 +421,25 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             &Dist::Fixed(st.concession_exponent),
         )?;
         whole_weeks(&at("max_oon_weeks"), st.max_oon_weeks, 0, MAX_WEEKS as u32)?;
+        for (field, condition, trigger) in [
+            (
+                "escalate_if_offer_below",
+                st.escalate_if_offer_below,
+                st.escalation,
+            ),
+            ("notice_if_offer_below", st.notice_if_offer_below, st.notice),
+        ] {
+            if let Some(x) = condition {
+                uplift(&at(field), &Dist::Fixed(x))?;
+                if trigger == Trigger::Never {
+                    return Err(ScenarioError::invalid(
+                        at(field),
+                        x,
+                        "a condition needs a move to apply to: set the move's week (or now, or on_impasse), or drop the condition",
+                    ));
+                }
+            }
+        }
         let lead = -(st.lead_weeks as i32);
         if let Trigger::Week(w) = st.escalation
             && !(lead..=-1).contains(&w)
@@ -527,13 +546,7 @@ fn optimize(o: &super::OptimizeSpec) -> Result<(), ScenarioError> {
         Ok(())
     };
     let whole = |r: Option<[u32; 2]>| r.map(|[a, b]| [f64::from(a), f64::from(b)]);
-    pair(
-        "lead_weeks",
-        whole(o.lead_weeks),
-        1.0,
-        MAX_WEEKS,
-        "weeks",
-    )?;
+    pair("lead_weeks", whole(o.lead_weeks), 1.0, MAX_WEEKS, "weeks")?;
     pair(
         "cadence_weeks",
         whole(o.cadence_weeks),
