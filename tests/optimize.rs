@@ -167,7 +167,7 @@ fn the_same_seed_gives_the_same_plan_on_any_thread_count() {
     assert_eq!(v["candidates_evaluated"], 48);
     let best = &v["best"];
     assert!(best["strategy"]["lead_weeks"].is_u64());
-    for key in ["mean", "gain_ci95", "p_better"] {
+    for key in ["mean", "ci95", "gain", "gain_ci95", "p_better"] {
         assert!(!best["holdout"][key].is_null(), "{key}");
     }
 }

@@ -182,6 +182,9 @@ pub struct Holdout {
     pub mean: f64,
     /// Its Monte Carlo standard error.
     pub mcse: f64,
+    /// 95 % interval of the value (precision of the estimate, not a range
+    /// of outcomes).
+    pub ci95: [f64; 2],
     /// Paired difference with the `--from` strategy: value.
     pub gain: f64,
     /// Its 95 % interval (precision of the estimate).
@@ -957,6 +960,10 @@ pub fn optimize(
         Holdout {
             mean: r.score.value(),
             mcse: r.score.mcse(),
+            ci95: [
+                r.score.value() - Z95 * r.score.mcse(),
+                r.score.value() + Z95 * r.score.mcse(),
+            ],
             gain,
             gain_ci95: [gain - Z95 * mcse, gain + Z95 * mcse],
             p_better,
