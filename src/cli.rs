@@ -424,6 +424,12 @@ pub struct ReportArgs {
     /// Paths per variant of the supporting analyses (tornado, threshold, timing) and of the value of information.
     #[arg(long, default_value_t = 20_000)]
     pub analysis_paths: u64,
+    /// Also search for a better plan than the recommended strategy (as `impasse optimize --from`), and show it in a section of its own.
+    #[arg(long)]
+    pub optimize: bool,
+    /// Candidates that search evaluates (with --optimize), each on a quarter of the analysis paths (at least 500).
+    #[arg(long, value_name = "N", default_value_t = board::OPTIMIZE_BUDGET, requires = "optimize")]
+    pub optimize_budget: usize,
     #[command(flatten)]
     /// Overrides.
     pub set: SetArgs,
@@ -445,6 +451,12 @@ fn report_command(args: &ReportArgs) -> String {
     parts.push(format!("--paths {}", args.sim.paths));
     parts.push(format!("--analysis-paths {}", args.analysis_paths));
     parts.push(format!("--seed {}", args.sim.seed));
+    if args.optimize {
+        parts.push(format!(
+            "--optimize --optimize-budget {}",
+            args.optimize_budget
+        ));
+    }
     parts.join(" ")
 }
 
@@ -867,13 +879,18 @@ pub fn execute(cli: Cli) -> Result<()> {
                 run: budget,
                 analysis_paths: args.analysis_paths,
             };
-            let total = board_budget.planned_paths(&scenario);
+            if args.optimize && args.optimize_budget == 0 {
+                bail!("invalid `--optimize-budget` = 0: evaluate at least 1 candidate");
+            }
+            let optimize = args.optimize.then_some(args.optimize_budget);
+            let total = board_budget.planned_paths_with(&scenario, optimize);
             let data = with_progress(total, args.sim.quiet, |progress| {
-                board::gather(
+                board::gather_with(
                     &scenario,
                     &source,
                     &report_command(&args),
                     &board_budget,
+                    optimize,
                     progress,
                 )
             })?;

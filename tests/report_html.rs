@@ -30,7 +30,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use impasse::analysis::Budget;
-use impasse::analysis::board::{BoardBudget, BoardData, gather};
+use impasse::analysis::board::{BoardBudget, BoardData, gather, gather_with};
 use impasse::report::board_charts::{CHART_IDS, Chart, charts, omitted};
 use impasse::report::brief::learn_first;
 use impasse::report::html::{escape, html, inputs_worth_learning};
@@ -924,4 +924,104 @@ fn few_analysis_paths_still_give_a_value_of_information() {
     assert_eq!(data.information.as_ref().map(|v| v.paths), Some(100));
     assert_eq!(data.tornado.as_ref().map(|t| t.paths), Some(20));
     assert!(done.into_inner() <= b.planned_paths(&scenario));
+}
+
+/// `x` as the report's tables write signed $M: two decimals, a true
+/// minus sign, `0.00` for nothing.
+fn signed_m2(x: f64) -> String {
+    let s = format!("{:+.2}", x / 1e6);
+    if s == "-0.00" || s == "+0.00" {
+        "0.00".into()
+    } else {
+        s.replace('-', "\u{2212}")
+    }
+}
+
+#[test]
+fn with_optimize_the_report_shows_a_better_plan_and_its_honest_gain() {
+    let scenario = Scenario::builtin();
+    let gather_on = |threads: usize| {
+        let mut b = budget(1000, 1000, 5);
+        b.run.threads = Some(threads);
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let data = gather_with(
+            &scenario,
+            DEFAULT_SCENARIO_TOML,
+            "impasse report --optimize",
+            &b,
+            Some(40),
+            &|n| {
+                done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            },
+        )
+        .unwrap();
+        (data, b, done.into_inner())
+    };
+    let (data, b, counted) = gather_on(2);
+    // The progress bar's total covers the search and its holdout.
+    assert!(counted <= b.planned_paths_with(&scenario, Some(40)));
+    assert!(counted >= b.optimize_paths(40));
+    let o = data.optimized.as_ref().expect("asked for");
+    assert_eq!(o.from.name, data.recommended);
+    assert_eq!(
+        o.search.paths, 500,
+        "a quarter of the analysis paths, at least 500"
+    );
+    assert_eq!(o.holdout.paths, 1000);
+    assert!(o.candidates_evaluated <= 40);
+    // The same plan on any number of threads.
+    let (again, _, _) = gather_on(3);
+    assert_eq!(again.optimized, data.optimized);
+
+    let page = html(&data, &charts(&data));
+    let at = |s: &str| page.find(s).unwrap_or_else(|| panic!("no {s}"));
+    assert!(at("<section id=\"information\"") < at("<section id=\"optimized\""));
+    assert!(at("<section id=\"optimized\"") < at("<section id=\"assumptions\""));
+    assert!(page.contains("<a href=\"#optimized\">"));
+    let section = between(&page, "<section id=\"optimized\"", "</section>");
+    assert!(section.contains("<h2 id=\"optimized-h\">A better plan?</h2>"));
+    assert!(section.contains(&format!(
+        "It tried {} plans, each played on the same 500 simulated worlds",
+        o.candidates_evaluated
+    )));
+    assert!(section.contains("played again on 1,000 fresh worlds"));
+    assert!(section.contains("Monte Carlo error of the estimate"));
+    assert!(section.contains("impasse sobol FILE --diff"));
+    let best = o
+        .best
+        .as_ref()
+        .expect("the built-in scenario has a plan within its limits");
+    assert!(section.contains(&format!(
+        "<td class=\"num\" id=\"optimized-gain\">{}</td>",
+        signed_m2(best.holdout.gain)
+    )));
+    // The plan as TOML, line by line, for the analyst.
+    let toml = between(section, "<pre class=\"toml\"><code>", "</code></pre>");
+    for line in best.toml.lines() {
+        assert!(toml.contains(&escape(line)), "{line} not in {toml}");
+    }
+    assert!(toml.contains("[[strategy]]\nname = &quot;optimized&quot;\n"));
+    let clear = best.holdout.gain_ci95[0] > 0.0;
+    assert_eq!(section.contains("No better plan was found"), !clear);
+    assert_eq!(section.contains("The search found a better plan"), clear);
+    for n in &o.notes {
+        assert!(section.contains(&escape(n)));
+    }
+
+    // A gain within the Monte Carlo error of zero is said plainly.
+    let mut unclear = data.clone();
+    let b = unclear.optimized.as_mut().unwrap().best.as_mut().unwrap();
+    b.holdout.gain_ci95 = [-1e5, 2e5];
+    let page = html(&unclear, &charts(&unclear));
+    let section = between(&page, "<section id=\"optimized\"", "</section>");
+    assert!(section.contains("<b>No better plan was found.</b>"));
+    assert!(section.contains("the interval includes zero"));
+}
+
+#[test]
+fn without_optimize_there_is_no_better_plan_section() {
+    let (data, _, page) = report();
+    assert!(data.optimized.is_none());
+    assert!(!page.contains("id=\"optimized\""));
+    assert!(!page.contains("A better plan?"));
 }

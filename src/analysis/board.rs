@@ -3,8 +3,9 @@
 //! between the top two strategies, the break-even value of its most important
 //! input, escalation timing, revenue distributions, sample timelines, the
 //! value of information (EVPI and EVPPI among every strategy), the Sobol'
-//! indices of the decision between the top two strategies, and the
-//! assumptions with their notes.
+//! indices of the decision between the top two strategies, the
+//! assumptions with their notes and, on request ([`gather_with`]), a search
+//! for a better plan than the recommended one ([`super::optimize`]).
 //!
 //! This module only runs analyses and collects their results; turning them
 //! into HTML, SVG or a workbook is [`crate::report`]'s job.
@@ -19,6 +20,7 @@ use crate::scenario::{Scenario, Trigger};
 
 use super::compare::{CompareReport, compare};
 use super::information::{VoiOptions, VoiReport, voi};
+use super::optimize::{FINALISTS, OptimizeOptions, OptimizeReport, optimize};
 use super::sensitivity::{SobolOptions, SobolReport, sobol};
 use super::threshold::{ThresholdOptions, ThresholdReport, threshold};
 use super::timing::{TimingOptions, TimingReport, timing};
@@ -79,6 +81,43 @@ impl BoardBudget {
                 + super::threshold::planned_runs() as u64
                 + super::timing::planned_runs() as u64)
             + information
+    }
+}
+
+/// Candidates a board report's search for a better plan evaluates unless told
+/// otherwise (`impasse report --optimize-budget`).
+pub const OPTIMIZE_BUDGET: usize = 400;
+
+/// Fewest search paths per candidate of a board report's optimizer.
+pub const OPTIMIZE_MIN_PATHS: u64 = 500;
+
+impl BoardBudget {
+    /// The optimizer of a board report: `candidates` candidates from the
+    /// recommended strategy `from`, each on a quarter of the analysis paths
+    /// (at least [`OPTIMIZE_MIN_PATHS`]), the finalists re-played on the
+    /// analysis paths (at least 2), with the run's seed and threads.
+    pub fn optimize_options(&self, from: &str, candidates: usize) -> OptimizeOptions {
+        let mut o = OptimizeOptions::new(self.run.seed);
+        o.from = Some(from.to_string());
+        o.budget = candidates;
+        o.paths = (self.analysis_paths / 4).max(OPTIMIZE_MIN_PATHS);
+        o.holdout_paths = self.analysis_paths.max(2);
+        o.threads = self.run.threads;
+        o
+    }
+
+    /// Paths the optimizer of [`Self::optimize_options`] plays, roughly: every
+    /// candidate on the search paths, and the finalists, the recommended
+    /// strategy and the file's best on the holdout paths.
+    pub fn optimize_paths(&self, candidates: usize) -> u64 {
+        let o = self.optimize_options("", candidates);
+        candidates as u64 * o.paths + (FINALISTS as u64 + 2) * o.holdout_paths
+    }
+
+    /// [`Self::planned_paths`] with the optimizer of `optimize` candidates,
+    /// if any.
+    pub fn planned_paths_with(&self, scenario: &Scenario, optimize: Option<usize>) -> u64 {
+        self.planned_paths(scenario) + optimize.map_or(0, |c| self.optimize_paths(c))
     }
 }
 
@@ -221,6 +260,9 @@ pub struct BoardData {
     pub weekly_cash: Option<crate::model::cashflow::CashFan>,
     /// Every input with its note.
     pub assumptions: Vec<Assumption>,
+    /// A search for a better plan than the recommended one, starting from
+    /// it (only when asked for: `impasse report --optimize`).
+    pub optimized: Option<OptimizeReport>,
 }
 
 /// Gather a board report for `scenario`. `source` is the scenario file's
@@ -231,6 +273,21 @@ pub fn gather(
     source: &str,
     command: &str,
     budget: &BoardBudget,
+    progress: Progress<'_>,
+) -> Result<BoardData, AnalysisError> {
+    gather_with(scenario, source, command, budget, None, progress)
+}
+
+/// [`gather`], and with `optimize` = `Some(candidates)` a search of that
+/// many candidates for a better plan, from the recommended strategy
+/// ([`BoardBudget::optimize_options`]). Progress counts paths, as
+/// [`BoardBudget::planned_paths_with`] plans them.
+pub fn gather_with(
+    scenario: &Scenario,
+    source: &str,
+    command: &str,
+    budget: &BoardBudget,
+    optimize_budget: Option<usize>,
     progress: Progress<'_>,
 ) -> Result<BoardData, AnalysisError> {
     let sim = Simulation::new(scenario);
@@ -344,6 +401,25 @@ pub fn gather(
         None => None,
     };
 
+    let optimized = match optimize_budget {
+        Some(candidates) => {
+            let options = budget.optimize_options(&recommended, candidates);
+            // The optimizer counts candidates; the report counts paths. What
+            // it does not count (the holdout) is added when it is done.
+            let done = std::sync::atomic::AtomicU64::new(0);
+            let step = |n: u64| {
+                let n = n * options.paths;
+                done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+                progress(n);
+            };
+            let report = optimize(scenario, &options, &step, &|_| {})?;
+            let counted = done.load(std::sync::atomic::Ordering::Relaxed);
+            progress(budget.optimize_paths(candidates).saturating_sub(counted));
+            Some(report)
+        }
+        None => None,
+    };
+
     let escalates = |i: usize| scenario.strategies[i].escalation != Trigger::Never;
     let timing_strategy = order.iter().copied().find(|&i| escalates(i));
     let timing = match timing_strategy {
@@ -426,6 +502,7 @@ pub fn gather(
         lead,
         weekly_cash,
         assumptions,
+        optimized,
     })
 }
 

@@ -9,8 +9,10 @@
 //! ranked strategy table and the comparisons with the baseline, the tornado
 //! and the break-even in words, the escalation timing, what better
 //! information is worth (EVPI, the inputs most worth learning, and the
-//! drivers chart of what moves the choice), every assumption with its note,
-//! and the methodology with the command that reproduces the report.
+//! drivers chart of what moves the choice), with `--optimize` a better plan
+//! than the recommended one if the search finds one ("A better plan?"),
+//! every assumption with its note, and the methodology with the command that
+//! reproduces the report.
 //!
 //! All text that comes from the scenario (names, descriptions, notes) is
 //! escaped. The output depends only on its inputs (no date, no randomness).
@@ -19,10 +21,12 @@ use std::fmt::Write;
 
 use crate::analysis::board::BoardData;
 use crate::analysis::information::{EvppiRow, VoiReport};
+use crate::analysis::optimize::OptimizeReport;
 use crate::analysis::threshold::Finding as Crossing;
 use crate::analysis::timing::WeekPoint;
 use crate::analysis::tornado::{InputKind, TornadoReport};
 use crate::report::StrategyReport;
+use crate::scenario::{Agenda, Strategy, Trigger};
 
 use super::board_charts::{CHART_IDS, Chart, caption, reason, title};
 use super::summary::{self, Finding, Topic, count, executive_summary, money, percent, quoted};
@@ -286,6 +290,9 @@ pub fn html(data: &BoardData, charts: &[Chart]) -> String {
     strategies_section(&mut out, data);
     sensitivity_section(&mut out, data);
     information_section(&mut out, data, charts, figures);
+    if let Some(o) = &data.optimized {
+        optimized_section(&mut out, data, o);
+    }
     assumptions_section(&mut out, data);
     methodology_section(&mut out, data);
     let _ = write!(
@@ -334,7 +341,13 @@ fn title_block(out: &mut String, data: &BoardData) {
         "<nav class=\"contents\" aria-label=\"Contents\"><a href=\"#summary\">Summary</a>\
          <a href=\"#charts\">Charts</a><a href=\"#strategies\">Strategies</a>\
          <a href=\"#sensitivity\">What could change it</a>\
-         <a href=\"#information\">Value of information</a><a href=\"#assumptions\">Assumptions</a>\
+         <a href=\"#information\">Value of information</a>",
+    );
+    if data.optimized.is_some() {
+        out.push_str("<a href=\"#optimized\">A better plan?</a>");
+    }
+    out.push_str(
+        "<a href=\"#assumptions\">Assumptions</a>\
          <a href=\"#methodology\">Methodology</a></nav>\n</header>\n",
     );
 }
@@ -1194,6 +1207,289 @@ fn drivers_words(out: &mut String, data: &BoardData) {
         qb = escape(&quoted(b)),
         runs = count(d.runs as f64),
     );
+}
+
+/// When a strategy makes a move, in words.
+fn trigger_words(t: Trigger) -> String {
+    match t {
+        Trigger::Never => "never".into(),
+        Trigger::Now => "as soon as talks open".into(),
+        Trigger::OnImpasse => "once staff talks are clearly stuck".into(),
+        Trigger::Week(w) => summary::week(w),
+    }
+}
+
+/// The value of decision field `f` of `st` in words and units.
+fn field_words(st: &Strategy, f: &str) -> String {
+    let unit = |x: f64| crate::scenario::labels::format_value(&format!("strategy.NAME.{f}"), x);
+    let condition = |c: Option<f64>| c.map_or_else(|| "always (no condition)".into(), unit);
+    match f {
+        "lead_weeks" => unit(f64::from(st.lead_weeks)),
+        "cadence_weeks" => unit(f64::from(st.cadence_weeks)),
+        "opening_ask" => unit(st.opening_ask),
+        "walk_away" => unit(st.walk_away),
+        "concession_exponent" => unit(st.concession_exponent),
+        "max_oon_weeks" => unit(f64::from(st.max_oon_weeks)),
+        "escalation" => trigger_words(st.escalation),
+        "escalation_retry" => trigger_words(st.escalation_retry),
+        "notice" => trigger_words(st.notice),
+        "escalate_if_offer_below" => condition(st.escalate_if_offer_below),
+        "notice_if_offer_below" => condition(st.notice_if_offer_below),
+        "agenda" => match st.agenda {
+            Agenda::RateOnly => "the rate only".into(),
+            Agenda::AllIssues => "the rate and every other issue".into(),
+        },
+        "data_prep" => if st.data_prep { "yes" } else { "no" }.into(),
+        other => other.into(),
+    }
+}
+
+/// What decision field `f` is, in words, with a capital letter.
+fn field_label(f: &str) -> String {
+    let text = crate::scenario::labels::label(&format!("strategy.NAME.{f}"))
+        .map_or_else(|| f.to_string(), |l| l.text.to_string());
+    let mut c = text.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => text,
+    }
+}
+
+/// What the search was free to change, in words: the numeric fields with
+/// their ranges, then the choices.
+fn search_space_words(o: &OptimizeReport) -> Vec<String> {
+    let b = &o.bounds;
+    let u =
+        |f: &str, x: f64| crate::scenario::labels::format_value(&format!("strategy.NAME.{f}"), x);
+    let free = |f: &str| o.free.contains(&f);
+    let mut out = Vec::new();
+    let whole = |r: (u32, u32)| (f64::from(r.0), f64::from(r.1));
+    let ranges: [(&str, (f64, f64), &str); 6] = [
+        ("lead_weeks", whole(b.lead_weeks), "when talks open"),
+        (
+            "cadence_weeks",
+            whole(b.cadence_weeks),
+            "how often the teams meet",
+        ),
+        ("opening_ask", b.opening_ask, "the opening ask"),
+        ("walk_away", b.walk_away, "the walk-away"),
+        (
+            "concession_exponent",
+            b.concession_exponent,
+            "how firmly the provider holds out (the concession exponent)",
+        ),
+        (
+            "max_oon_weeks",
+            whole(b.max_oon_weeks),
+            "how long the provider will stay out of network",
+        ),
+    ];
+    for (f, (lo, hi), what) in ranges {
+        if free(f) {
+            let when = if f == "lead_weeks" {
+                " before expiry"
+            } else {
+                ""
+            };
+            out.push(format!("{what}, from {} to {}{when}", u(f, lo), u(f, hi)));
+        }
+    }
+    let choices: [(&str, &str); 7] = [
+        (
+            "escalation",
+            "whether and when to escalate to the payer's executives",
+        ),
+        (
+            "escalation_retry",
+            "whether to escalate again after a refusal",
+        ),
+        (
+            "escalate_if_offer_below",
+            "whether to escalate only below an offer",
+        ),
+        (
+            "notice",
+            "whether and when to give notice of non-renewal (within the legal window)",
+        ),
+        (
+            "notice_if_offer_below",
+            "whether to give notice only below an offer",
+        ),
+        ("agenda", "whether to put the other issues on the table"),
+        ("data_prep", "whether to build a documented case"),
+    ];
+    for (f, what) in choices {
+        if free(f) {
+            out.push(what.to_string());
+        }
+    }
+    out
+}
+
+/// "A better plan?": the optimizer's search from the recommended strategy,
+/// the best plan it found on fresh worlds, how it differs, and its TOML.
+fn optimized_section(out: &mut String, data: &BoardData, o: &OptimizeReport) {
+    out.push_str("<section id=\"optimized\" class=\"page\" aria-labelledby=\"optimized-h\">\n<h2 id=\"optimized-h\">A better plan?</h2>\n");
+    let from = escape(&quoted(&o.from.name));
+    let space = search_space_words(o);
+    let _ = writeln!(
+        out,
+        "<p>The strategies in this report are the ones the scenario file lists. To see whether a plan nobody wrote down would do better, the computer searched the provider's own decisions, starting from the recommended strategy {from}: {space}.{fixed} It tried {n} plans, each played on the same {sp} simulated worlds, so that plans differ by what they do and not by luck, and judged them by {obj} within the board's limits.</p>",
+        space = escape(&space.join("; ")),
+        fixed = if o.fixed.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Held at {from}'s values: {}.",
+                escape(
+                    &o.fixed
+                        .iter()
+                        .map(|f| field_label(f).to_lowercase())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            )
+        },
+        n = count(o.candidates_evaluated as f64),
+        sp = count(o.search.paths as f64),
+        obj = escape(&o.objective),
+    );
+    let _ = writeln!(
+        out,
+        "<p>The best plan among so many looks better than it is: some of its lead on those worlds is luck (the optimizer\u{2019}s curse). So the {k} best were played again on {hp} fresh worlds, beside {from}, and only those numbers are reported below: they are the honest estimate.</p>",
+        k = o.finalists.len(),
+        hp = count(o.holdout.paths as f64),
+    );
+    let Some(best) = &o.best else {
+        out.push_str("<p><b>No better plan was found within the board's limits:</b> every plan the search kept breaks a limit on the fresh worlds. The recommendation stands.</p>\n");
+        optimized_notes(out, o);
+        out.push_str("</section>\n");
+        return;
+    };
+    let h = &best.holdout;
+    let clear = h.gain_ci95[0] > 0.0;
+    let gain = escape(&summary::money_with(h.gain, 2));
+    let lo = escape(&summary::money_with(h.gain_ci95[0], 2));
+    let hi = escape(&summary::money_with(h.gain_ci95[1], 2));
+    if clear {
+        let _ = writeln!(
+            out,
+            "<p><b>The search found a better plan.</b> On the fresh worlds it adds <b>{gain}</b> of {obj} over {from} (95% interval {lo} to {hi}) and does better in {pb} of them.</p>",
+            obj = escape(&o.objective),
+            pb = escape(&percent(h.p_better)),
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "<p><b>No better plan was found.</b> The best plan of the search comes out at {gain} against {from} on the fresh worlds (95% interval {lo} to {hi}): the interval includes zero, so the difference is within the Monte Carlo error and {from} stands.</p>",
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"aside\">The interval is the Monte Carlo error of the estimate (95%), how precisely {hp} worlds pin the gain down: precision, not a range of outcomes.</p>",
+        hp = count(o.holdout.paths as f64),
+    );
+    out.push_str("<div class=\"wide\"><table>\n");
+    head(
+        out,
+        &[
+            "Plan",
+            "Value, $M",
+            "Gain over recommended, $M",
+            "95% interval, $M",
+            "Better in",
+            "Out of network",
+        ],
+        &[1, 2, 3, 4, 5],
+    );
+    out.push_str("<tbody>\n");
+    let _ = writeln!(
+        out,
+        "<tr><th scope=\"row\">{} (recommended)</th><td class=\"num\">{}</td><td class=\"num\">\u{2013}</td><td class=\"num\">\u{2013}</td><td class=\"num\">\u{2013}</td><td class=\"num\">{}</td></tr>",
+        escape(&o.from.name),
+        m2(o.from.holdout.mean),
+        pct1(o.from.holdout.p_out_of_network),
+    );
+    let _ = writeln!(
+        out,
+        "<tr><th scope=\"row\">Best plan found</th><td class=\"num\">{}</td><td class=\"num\" id=\"optimized-gain\">{}</td><td class=\"num\">{} to {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+        m2(h.mean),
+        signed_m2(h.gain),
+        signed_m2(h.gain_ci95[0]),
+        signed_m2(h.gain_ci95[1]),
+        pct1(h.p_better),
+        pct1(h.p_out_of_network),
+    );
+    out.push_str("</tbody>\n</table></div>\n");
+    let _ = writeln!(
+        out,
+        "<p class=\"aside\">Value: {obj}, on the {hp} fresh worlds. Better in: the share of those worlds in which the plan does better than {from}. Out of network: the chance of going out of network at some renewal.</p>",
+        obj = escape(&o.objective),
+        hp = count(o.holdout.paths as f64),
+    );
+    out.push_str("<h3>What the plan changes</h3>\n");
+    let changed: Vec<&str> = crate::analysis::optimize::FIELDS
+        .iter()
+        .copied()
+        .filter(|f| field_words(&data.plan, f) != field_words(&best.strategy, f))
+        .collect();
+    if changed.is_empty() {
+        let _ = writeln!(out, "<p>Nothing: the best plan is {from} itself.</p>");
+    } else {
+        out.push_str("<ul>\n");
+        for f in changed {
+            let _ = writeln!(
+                out,
+                "<li>{}: {} \u{2192} <b>{}</b></li>",
+                escape(&field_label(f)),
+                escape(&field_words(&data.plan, f)),
+                escape(&field_words(&best.strategy, f)),
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    match o.kept {
+        Some(k) => {
+            let apparent = best.search.value - o.from.search.value;
+            let _ = writeln!(
+                out,
+                "<p>On the worlds it was found on, the plan seemed to gain {seemed}; on the fresh worlds it kept {pk} of that.</p>",
+                seemed = escape(&summary::money_with(apparent, 2)),
+                pk = escape(&format!("{:.0}%", 100.0 * k)),
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "<p>Even on the worlds it was found on, no plan did better than {from}.</p>"
+            );
+        }
+    }
+    optimized_notes(out, o);
+    let _ = writeln!(
+        out,
+        "<p><b>Caution.</b> The optimizer finds what the model rewards, including its blind spots: a plan tuned to the scenario\u{2019}s assumptions is only as good as they are. Before adopting it, check which assumptions the plan leans on (add it to the scenario and run <code>impasse sobol FILE --diff {name} {rec}</code>) and whether they hold.</p>",
+        name = escape(&best.strategy.name),
+        rec = escape(&o.from.name),
+    );
+    out.push_str(
+        "<p>For the analyst, the plan as a strategy to paste into the scenario file:</p>\n",
+    );
+    // Line by line: escaping folds line breaks into spaces.
+    let toml: Vec<String> = best.toml.trim_end().lines().map(escape).collect();
+    let _ = writeln!(
+        out,
+        "<pre class=\"toml\"><code>{}</code></pre>",
+        toml.join("\n")
+    );
+    out.push_str("</section>\n");
+}
+
+/// The optimizer's notes, as asides.
+fn optimized_notes(out: &mut String, o: &OptimizeReport) {
+    for n in &o.notes {
+        let _ = writeln!(out, "<p class=\"aside\">{}</p>", escape(n));
+    }
 }
 
 fn assumptions_section(out: &mut String, data: &BoardData) {
