@@ -379,8 +379,10 @@ pub fn gather_with(
     // What better information is worth, among every strategy, on its own
     // run of the analysis budget; and which uncertainties drive the choice
     // between the top two.
+    // A regression that cannot be fitted leaves the section out rather than
+    // the whole report (the main run has already succeeded).
     let information = if scenario.strategies.len() >= 2 {
-        Some(voi(
+        voi(
             scenario,
             &VoiOptions {
                 default_groups: true,
@@ -388,7 +390,8 @@ pub fn gather_with(
             },
             &budget.information(),
             progress,
-        )?)
+        )
+        .ok()
     } else {
         None
     };
