@@ -28,7 +28,7 @@ use crate::scenario::labels::describe;
 use super::voi::{self, EvppiOptions, FitDiagnostics, VoiError};
 use super::{AnalysisError, Budget, Progress, strategy_index};
 
-const Z95: f64 = 1.959963984540054;
+use super::Z95;
 
 /// Sections whose uncertain inputs form a default group (when two or more of
 /// them are uncertain): prefix, group name, words.

@@ -85,6 +85,10 @@ impl AnalysisError {
     }
 }
 
+/// The standard normal's 97.5 % quantile: a 95 % interval is the estimate
+/// ± `Z95` standard errors.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
 /// Progress callback: called with the number of paths just finished.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 

@@ -50,7 +50,7 @@ use crate::scenario::{Agenda, Scenario, Strategy, Trigger};
 use super::recommend::breach;
 use super::{AnalysisError, Progress, strategy_index};
 
-const Z95: f64 = 1.959963984540054;
+use super::Z95;
 
 /// Candidates re-evaluated on the holdout paths.
 pub const FINALISTS: usize = 5;

@@ -58,8 +58,7 @@ use crate::scenario::{Dist, Override, Scenario, ScenarioError};
 use super::tornado::{Metric, clamp_to_valid, pin, short};
 use super::{AnalysisError, Budget, Progress, only_strategies, run, strategy_index};
 
-/// 1.96: the two-sided 95 % normal quantile.
-const Z95: f64 = 1.959963984540054;
+use super::Z95;
 
 /// Bisection stops when its bracket is this share of the range wide.
 const TOLERANCE: f64 = 1e-4;

@@ -36,8 +36,7 @@ use crate::scenario::{Dist, Scenario};
 
 use super::{AnalysisError, Budget, Progress, only_strategies, run, strategy_index};
 
-/// 1.96: the two-sided 95 % normal quantile.
-const Z95: f64 = 1.959963984540054;
+use super::Z95;
 
 /// What the tornado measures.
 #[derive(Debug, Clone, PartialEq, Eq)]

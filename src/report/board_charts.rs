@@ -31,8 +31,7 @@ use crate::report::charts::{
 };
 use crate::scenario::Objective;
 
-/// 1.96: the two-sided 95 % normal quantile.
-const Z95: f64 = 1.959963984540054;
+use crate::analysis::Z95;
 
 /// Bars shown in the tornado by swing; inputs that flip the decision are
 /// added beyond them, up to [`TORNADO_MAX`] bars in all.
