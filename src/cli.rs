@@ -363,7 +363,8 @@ pub struct OptimizeArgs {
     pub holdout_paths: u64,
     /// Decision fields to hold at the --from strategy's values, comma-separated
     /// (lead_weeks, cadence_weeks, opening_ask, walk_away, concession_exponent,
-    /// escalation, escalation_retry, notice, max_oon_weeks, agenda, data_prep).
+    /// escalation, escalate_if_offer_below, escalation_retry, notice,
+    /// notice_if_offer_below, max_oon_weeks, agenda, data_prep).
     #[arg(long, value_delimiter = ',')]
     pub fix: Vec<String>,
     /// Append the best plan as a [[strategy]] to this scenario file.
