@@ -290,6 +290,8 @@ pub struct OptimizeReport {
     /// kept: `holdout gain / search gain` (null when the search found no
     /// gain).
     pub kept: Option<f64>,
+    /// The board's materiality (`decision.materiality`), dollars.
+    pub materiality: f64,
     /// Facts about the search.
     pub notes: Vec<String>,
 }
@@ -1065,6 +1067,7 @@ pub fn optimize(
         finalists: rows,
         best,
         kept,
+        materiality: scenario.decision.materiality,
         notes,
     })
 }
@@ -1234,10 +1237,19 @@ impl Output for OptimizeReport {
                     "\n{}\n\nAs a [[strategy]] to paste into the scenario (or --append FILE):\n\n{}",
                     if clear {
                         format!(
-                            "Best plan: {} $M over `{}` on fresh paths, better on {} of them.",
+                            "Best plan: {} $M over `{}` on fresh paths, better on {} of them, worse on {}.{}",
                             gain_text(&b.holdout),
                             self.from.name,
-                            percent(b.holdout.p_better)
+                            percent(b.holdout.p_better),
+                            percent(b.holdout.p_worse),
+                            if b.holdout.gain < self.materiality {
+                                format!(
+                                    " The gain is below the board's materiality (${}M, decision.materiality): real, but small.",
+                                    millions(self.materiality)
+                                )
+                            } else {
+                                String::new()
+                            }
                         )
                     } else {
                         format!(
