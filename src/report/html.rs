@@ -1374,9 +1374,18 @@ fn optimized_section(out: &mut String, data: &BoardData, o: &OptimizeReport) {
     if clear {
         let _ = writeln!(
             out,
-            "<p><b>The search found a better plan.</b> On the fresh worlds it adds <b>{gain}</b> of {obj} over {from} (95% interval {lo} to {hi}) and does better in {pb} of them.</p>",
+            "<p><b>The search found a better plan.</b> On the fresh worlds it adds <b>{gain}</b> of {obj} over {from} (95% interval {lo} to {hi}), does better in {pb} of them and worse in {pw}.{small}</p>",
             obj = escape(&o.objective),
             pb = escape(&percent(h.p_better)),
+            pw = escape(&percent(h.p_worse)),
+            small = if h.gain < o.materiality {
+                format!(
+                    " The gain is below the {} the board counts as material: real, but small.",
+                    escape(&summary::money_with(o.materiality, 2))
+                )
+            } else {
+                String::new()
+            },
         );
     } else {
         let _ = writeln!(
