@@ -88,7 +88,7 @@ impl DiffSummary {
     pub const ZERO: f64 = 1.0;
 
     /// Record one path's difference `a - b`.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, d: f64) {
         self.moments.push(d);
         self.sketch.push(d);

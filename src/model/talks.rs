@@ -440,24 +440,29 @@ impl<'s, 'a> Talks<'s, 'a> {
         let shift = self.agenda.payer_shift;
         let walk_away = plan.walk_away - self.agenda.provider_credit;
         let opening = self.payer.opening_offer;
+        // The watch is kept in a local (written back on the way out) so the
+        // loop does not store it on every meeting.
+        let mut watch = self.watch;
         for k in from..stop {
             let week = plan.meetings[k].week;
-            let stuck = self.watch.stuck(
+            let stuck = watch.stuck(
                 expected_at(self, k),
                 opening,
                 offer_at(self, k),
                 shift,
                 walk_away,
             );
-            let mut probe = self.watch;
+            let mut probe = watch;
             if probe.record(week, stuck)
                 && (self.impasse_week.is_none() || self.retry_on_impasse(week))
             {
                 // An impasse that sets off moves: play it in full.
+                self.watch = watch;
                 return k;
             }
-            self.watch = probe;
+            watch = probe;
         }
+        self.watch = watch;
         stop
     }
 
@@ -468,18 +473,46 @@ impl<'s, 'a> Talks<'s, 'a> {
         if to < from + 2 {
             return from;
         }
-        let frozen = self.payer.frozen.is_some();
+        let frozen_at = self.payer.frozen;
+        let frozen = frozen_at.is_some();
         let standing = self.payer.standing;
+        let plan = self.set.plan;
+        let meetings = &plan.meetings;
+        // Nothing the payer's threshold depends on changes over the stretch
+        // (only its standing offer does): `package`, `payer_ln_t` and
+        // `expected_power` with their branches taken once. The same
+        // expressions, so the same values to the last bit.
+        let extended = self.extended();
+        let clock = self.clock;
+        let exponent = self.payer.exponent;
+        let opening = self.payer.opening_offer;
+        let room = (self.payer.reservation - opening).max(0.0);
+        let table = self
+            .powers
+            .filter(|_| extended == clock.ln_span.is_some())
+            .filter(|_| exponent == self.set.world.payer_exponent);
+        let package = move |k: usize| -> f64 {
+            if let Some(f) = frozen_at {
+                return f;
+            }
+            let power = match table {
+                Some(p) => p.tactic[k],
+                None => {
+                    let m = &meetings[k];
+                    let ln_t = if extended { clock.ln_t(m) } else { m.ln_t };
+                    (exponent * ln_t).exp()
+                }
+            };
+            opening + room * power
+        };
         // Where the standing offer is above the threshold (after a backlash)
         // the offer is not yet on its curve: play meetings in full.
-        if !frozen && self.package(from) < standing {
+        if !frozen && package(from) < standing {
             return from;
         }
-        let plan = self.set.plan;
         let shift = self.agenda.payer_shift;
         let credit = self.agenda.provider_credit;
-        let offer_package = |t: &Self, k: usize| if frozen { standing } else { t.package(k) };
-        let provider = |k: usize| plan.meetings[k].provider_threshold - credit;
+        let provider = |k: usize| meetings[k].provider_threshold - credit;
         // A deal at meeting k: both conditions only become true as k grows
         // (the payer's threshold never falls here, the provider's never rises).
         let deal_at = |t: &Self, k: usize| {
@@ -488,7 +521,7 @@ impl<'s, 'a> Talks<'s, 'a> {
             } else {
                 Some(provider(k - 1))
             };
-            let package = t.package(k);
+            let package = package(k);
             let offer = if frozen { standing } else { package };
             ask.is_some_and(|a| a <= package - shift) || offer - shift >= provider(k)
         };
@@ -507,16 +540,22 @@ impl<'s, 'a> Talks<'s, 'a> {
         }
         // The impasse watch, meeting by meeting, while it can still matter.
         if self.watch.started(plan.meetings[from].week) && self.watch_matters() {
-            let meetings = &plan.meetings;
-            let opening = self.payer.opening_offer;
-            let room = (self.payer.reservation - opening).max(0.0);
-            let table = self
-                .powers
-                .filter(|_| self.extended() == self.clock.ln_span.is_some())
-                .filter(|_| self.payer.exponent == self.set.world.payer_exponent);
+            let powers = self.powers;
+            let expected_exponent = self.set.terms.expected_payer_exponent;
+            let offer_package = |_: &Self, k: usize| if frozen { standing } else { package(k) };
+            let expected_power = |_: &Self, k: usize| {
+                let m = &meetings[k];
+                if !extended {
+                    return m.expected_power;
+                }
+                match powers {
+                    Some(p) => p.expected[k],
+                    None => (expected_exponent * clock.ln_t(m)).exp(),
+                }
+            };
             // The same expressions as `package` and `expected_power`, with
             // the branches taken once for the stretch.
-            stop = match (frozen, table, self.extended()) {
+            stop = match (frozen, table, extended) {
                 (false, Some(p), true) => self.watch_stretch(
                     from,
                     stop,
@@ -535,13 +574,13 @@ impl<'s, 'a> Talks<'s, 'a> {
                     |_, _| standing,
                     |_, k| meetings[k].expected_power,
                 ),
-                _ => self.watch_stretch(from, stop, offer_package, |t, k| t.expected_power(k)),
+                _ => self.watch_stretch(from, stop, offer_package, expected_power),
             };
         }
         if stop > from {
             let last = stop - 1;
             if !frozen {
-                self.payer.standing = self.package(last);
+                self.payer.standing = package(last);
             }
             self.ask = Some(provider(last));
         }
