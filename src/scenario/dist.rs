@@ -370,6 +370,16 @@ impl Dist {
             } => {
                 positive("alpha", alpha)?;
                 positive("beta", beta)?;
+                // Smaller shapes put all but a vanishing share of the mass
+                // at the two ends, and their draws underflow.
+                for (name, v) in [("alpha", alpha), ("beta", beta)] {
+                    if v < 1e-3 {
+                        return Err(format!(
+                            "{name} = {} is below 0.001: a beta with so small a shape is two points, not a distribution",
+                            Num(v)
+                        ));
+                    }
+                }
                 finite("min", min)?;
                 finite("max", max)?;
                 ordered(min, max)
@@ -742,34 +752,53 @@ impl Distribution<f64> for Dist {
     }
 }
 
+/// A number as [`Dist::parse`] reads it back, in exponent form when it is
+/// huge or tiny (1e308 and 1e-320, not 309 or 320 digits).
+struct Num(f64);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        if x.is_finite() && x != 0.0 && !(1e-6..1e16).contains(&x.abs()) {
+            write!(f, "{x:e}")
+        } else {
+            write!(f, "{x}")
+        }
+    }
+}
+
 impl fmt::Display for Dist {
     /// The [`Dist::parse`] syntax; `Dist::parse(&d.to_string()) == Ok(d)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            // Huge numbers in exponent form (1e308, not 309 digits).
-            Dist::Fixed(x) if x.is_finite() && x.abs() >= 1e16 => write!(f, "{x:e}"),
-            Dist::Fixed(x) => write!(f, "{x}"),
-            Dist::Uniform { min, max } => write!(f, "uniform({min}, {max})"),
-            Dist::Triangular { min, mode, max } => write!(f, "triangular({min}, {mode}, {max})"),
-            Dist::Pert { min, mode, max } => write!(f, "pert({min}, {mode}, {max})"),
+            Dist::Fixed(x) => write!(f, "{}", Num(x)),
+            Dist::Uniform { min, max } => write!(f, "uniform({}, {})", Num(min), Num(max)),
+            Dist::Triangular { min, mode, max } => {
+                write!(f, "triangular({}, {}, {})", Num(min), Num(mode), Num(max))
+            }
+            Dist::Pert { min, mode, max } => {
+                write!(f, "pert({}, {}, {})", Num(min), Num(mode), Num(max))
+            }
             Dist::Normal {
                 mean,
                 sd,
                 min: None,
                 max: None,
-            } => write!(f, "normal({mean}, {sd})"),
+            } => write!(f, "normal({}, {})", Num(mean), Num(sd)),
             Dist::Normal { mean, sd, min, max } => {
-                write!(f, "normal({mean}, {sd}, ")?;
+                write!(f, "normal({}, {}, ", Num(mean), Num(sd))?;
                 match min {
-                    Some(m) => write!(f, "{m}, ")?,
+                    Some(m) => write!(f, "{}, ", Num(m))?,
                     None => f.write_str("-inf, ")?,
                 }
                 match max {
-                    Some(m) => write!(f, "{m})"),
+                    Some(m) => write!(f, "{})", Num(m)),
                     None => f.write_str("inf)"),
                 }
             }
-            Dist::LogNormal { mu, sigma } => write!(f, "lognormal({mu}, {sigma})"),
+            Dist::LogNormal { mu, sigma } => {
+                write!(f, "lognormal({}, {})", Num(mu), Num(sigma))
+            }
             Dist::Beta {
                 alpha,
                 beta,
@@ -777,9 +806,16 @@ impl fmt::Display for Dist {
                 max,
             } => {
                 if min == 0.0 && max == 1.0 {
-                    write!(f, "beta({alpha}, {beta})")
+                    write!(f, "beta({}, {})", Num(alpha), Num(beta))
                 } else {
-                    write!(f, "beta({alpha}, {beta}, {min}, {max})")
+                    write!(
+                        f,
+                        "beta({}, {}, {}, {})",
+                        Num(alpha),
+                        Num(beta),
+                        Num(min),
+                        Num(max)
+                    )
                 }
             }
         }
@@ -1053,17 +1089,17 @@ fn finite(name: &str, v: f64) -> Result<(), String> {
     if v.is_finite() {
         Ok(())
     } else {
-        Err(format!("{name} must be a finite number, got {v}"))
+        Err(format!("{name} must be a finite number, got {}", Num(v)))
     }
 }
 
 fn positive(name: &str, v: f64) -> Result<(), String> {
     if v.is_nan() || v == f64::INFINITY {
-        Err(format!("{name} must be a finite number, got {v}"))
+        Err(format!("{name} must be a finite number, got {}", Num(v)))
     } else if v > 0.0 {
         Ok(())
     } else {
-        Err(format!("{name} must be > 0, got {v}"))
+        Err(format!("{name} must be > 0, got {}", Num(v)))
     }
 }
 

@@ -198,7 +198,7 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     // subnormal one, from a beta with tiny shapes) makes means NaN. All but
     // a 1e-12 tail must be at least a dollar a year.
     let low = c.annual_revenue.quantile(1e-12);
-    if !(low >= 1.0) {
+    if low.is_nan() || low < 1.0 {
         return Err(ScenarioError::invalid(
             "contract.annual_revenue",
             &c.annual_revenue,
