@@ -128,10 +128,15 @@ fn a_bluff_loses_when_the_payer_can_call_it_and_wins_only_when_it_cannot() {
     s.payer.notice.bluff_credibility = fixed(1.0);
     let d = diff(&s, "bluff", "escalate-at-impasse");
     assert!(d.wins(), "credible bluff: {d:?}");
-    // The refusal to talk alone turns it back into a loss.
+    // A payer that believes half of such bluffs: it pays while the other
+    // half ignore the notice, and loses once they refuse to talk instead
+    // (only a payer that does not believe a notice refuses to talk).
+    s.payer.notice.bluff_credibility = fixed(0.5);
+    let d = diff(&s, "bluff", "escalate-at-impasse");
+    assert!(d.wins(), "half believe, the rest ignore it: {d:?}");
     s.payer.notice.refuse_to_talk_prob = fixed(0.5);
     let d = diff(&s, "bluff", "escalate-at-impasse");
-    assert!(d.loses(), "half the payers refuse to talk: {d:?}");
+    assert!(d.loses(), "half believe, the rest refuse to talk: {d:?}");
 }
 
 /// A notice-friendly world: a must-have provider keeps most of its volume
@@ -167,8 +172,11 @@ fn credible(s: &mut Scenario) {
 
 #[test]
 fn payers_that_refuse_to_talk_turn_a_winning_notice_into_a_losing_one() {
+    // A payer that believes 40 % of notices: the notice pays while the
+    // other 60 % keep talking, and loses once they refuse to talk.
     let mut s = builtin();
     credible(&mut s);
+    s.payer.notice.credibility = fixed(0.4);
     let talk = diff(&s, "notice-and-escalate", "all-issues");
     s.payer.notice.refuse_to_talk_prob = fixed(0.6);
     let refuse = diff(&s, "notice-and-escalate", "all-issues");
@@ -193,7 +201,9 @@ fn a_split_board_can_make_a_notice_lose_not_only_shrink_its_gain() {
     // turns every unsettled notice into a called bluff.
     let mut s = builtin();
     must_have(&mut s);
+    // Half the payers refuse to talk; the other half believe the notice.
     s.payer.notice.refuse_to_talk_prob = fixed(0.5);
+    s.payer.notice.credibility = fixed(0.45);
     s.provider.alignment = fixed(1.0);
     let united = diff(&s, "notice-and-escalate", "all-issues");
     // Always split, and a split board always withdraws its notice: every

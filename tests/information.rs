@@ -22,7 +22,11 @@ fn with(sets: &[&str]) -> Scenario {
 /// Mean and Monte Carlo error of the decision-score difference A − B with
 /// the refusal probability fixed at `rho`.
 fn difference_at(rho: f64, paths: u64) -> (f64, f64) {
-    let s = with(&[&format!("payer.notice.refuse_to_talk_prob={rho}")]);
+    let s = with(&[
+        &format!("payer.notice.refuse_to_talk_prob={rho}"),
+        "relationship.oon_credibility_gain=0",
+        "payer.notice.credibility=0.3",
+    ]);
     let (a, b) = (s.strategy_index(A).unwrap(), s.strategy_index(B).unwrap());
     let sim = Simulation::new(&s);
     let summary = sim
@@ -32,18 +36,24 @@ fn difference_at(rho: f64, paths: u64) -> (f64, f64) {
     (m.mean(), m.mcse())
 }
 
-/// The refusal probability enters each of the two renewals through one
-/// event `u < rho`, so `E[A − B | rho]` is exactly a quadratic in `rho`:
-/// three fixed runs give it, and with it the EVPPI of `rho` ~ U(0, 1),
-/// `∫ max(0, d) − max(0, ∫ d)`. The regression estimate must agree within
-/// three combined standard errors.
+/// Only a payer that does not believe a notice refuses to talk: with
+/// credibility `c`, a refusal is the event `u (1 − c) < rho`, linear in
+/// `rho` while `rho <= 1 − c`. With the credibility kept from rising after
+/// an out-of-network episode (`oon_credibility_gain = 0`; a called bluff
+/// only lowers it), that holds at both renewals for `rho` in [0, 0.7]
+/// with the credibility set to 0.3, so `E[A − B | rho]` is exactly a
+/// quadratic there: three fixed runs give it, and with it the EVPPI of
+/// `rho` ~ U(0, 0.7), `∫ max(0, d) − max(0, ∫ d)`. The regression estimate
+/// must agree within three combined standard errors.
+const RHO_MAX: f64 = 0.7;
+
 #[test]
 fn evppi_of_the_refusal_probability_matches_fixed_runs() {
-    let paths = 100_000;
+    let paths = 300_000;
     let (d0, s0) = difference_at(0.0, paths);
-    let (dh, sh) = difference_at(0.5, paths);
-    let (d1, s1) = difference_at(1.0, paths);
-    // Lagrange basis on 0, 1/2, 1.
+    let (dh, sh) = difference_at(RHO_MAX / 2.0, paths);
+    let (d1, s1) = difference_at(RHO_MAX, paths);
+    // Lagrange basis on 0, 1/2, 1 (of RHO_MAX).
     let l = |x: f64| {
         [
             2.0 * (x - 0.5) * (x - 1.0),
@@ -69,7 +79,11 @@ fn evppi_of_the_refusal_probability_matches_fixed_runs() {
     // integral of its basis function's size (the two terms, twice).
     let reference_se = 2.0 * (spread[0] * s0 + spread[1] * sh + spread[2] * s1);
 
-    let s = with(&["payer.notice.refuse_to_talk_prob=uniform(0, 1)"]);
+    let s = with(&[
+        &format!("payer.notice.refuse_to_talk_prob=uniform(0, {RHO_MAX})"),
+        "relationship.oon_credibility_gain=0",
+        "payer.notice.credibility=0.3",
+    ]);
     let options = VoiOptions {
         strategies: vec![A.into(), B.into()],
         inputs: vec!["payer.notice.refuse_to_talk_prob".into()],

@@ -95,11 +95,11 @@ fn finds_the_optimum_known_by_enumeration() {
 fn the_holdout_corrects_the_optimizers_curse() {
     let s = Scenario::builtin();
     let (mut search_bias, mut holdout_bias) = (Vec::new(), Vec::new());
-    for seed in 1..=12u64 {
+    for seed in 1..=30u64 {
         let mut options = OptimizeOptions::new(seed);
         options.from = Some(FROM.into());
         options.budget = 300;
-        options.paths = 100;
+        options.paths = 50;
         options.holdout_paths = 4000;
         let r = optimize(&s, &options, &|_| {}, &|_| {}).unwrap();
         let best = r.best.expect("a best plan");

@@ -5,18 +5,21 @@
 //! payer answers in one of three ways, by inversion of the renewal's
 //! uniforms:
 //!
-//! - it **refuses to talk** until the contract ends (probability
-//!   `payer.notice.refuse_to_talk_prob`): its offer freezes from the notice
-//!   to expiry, and no non-rate item settles meanwhile;
-//! - otherwise it **believes** the notice with probability `c`, the
-//!   credibility (`payer.notice.credibility`, or
-//!   `payer.notice.bluff_credibility` for a provider not willing to leave,
-//!   adjusted by what the payer remembers, [`super::relationship`]): it expects to
-//!   be terminated at expiry, so its deadline moves to expiry (see
-//!   [`super::payer`]); its reservation rises by
-//!   `payer.notice.reservation_gain` (scaled by the misaligned factor when
-//!   leadership is split, and by the repeat-threat factor) and its tactic
-//!   speeds to `payer.notice.exponent_after`;
+//! - it **believes** the notice with probability `c`, the credibility
+//!   (`payer.notice.credibility`, or `payer.notice.bluff_credibility` for a
+//!   provider not willing to leave, adjusted by what the payer remembers,
+//!   [`super::relationship`]): it expects to be terminated at expiry, so its
+//!   deadline moves to expiry (see [`super::payer`]); its reservation rises
+//!   by `payer.notice.reservation_gain` (scaled by the misaligned factor
+//!   when leadership is split, and by the repeat-threat factor) and its
+//!   tactic speeds to `payer.notice.exponent_after`;
+//! - otherwise it **refuses to talk** until the contract ends: its offer
+//!   freezes from the notice to expiry, and no non-rate item settles
+//!   meanwhile. Refusing is a bet that the provider will not leave, so only
+//!   a payer that does not believe the notice makes it: with probability
+//!   `min(1, ρ / (1 − c))`, `ρ = payer.notice.refuse_to_talk_prob`, so that
+//!   overall a share `min(ρ, 1 − c)` of payers refuses (`ρ` itself while
+//!   `c ≤ 1 − ρ`);
 //! - or it **ignores** it.
 //!
 //! Either way, unless a deal comes first, member letters go out
@@ -50,15 +53,6 @@ pub fn give_notice(set: &Setting, payer: &mut Payer, week: i32) -> Notice {
     let w = set.world;
     let ev = &w.events[set.renewal];
     let withdrawn = !w.aligned(set.renewal) && ev.u_withdraw < w.misaligned_withdraw_prob;
-    if ev.u_refuse_to_talk < w.refuse_to_talk_prob {
-        payer.frozen = Some(payer.standing_offer());
-        return Notice {
-            week,
-            refused_to_talk: true,
-            believed: false,
-            withdrawn,
-        };
-    }
     let credibility = set
         .memory
         .notice_credibility(w, set.plan.willing_to_leave());
@@ -76,6 +70,16 @@ pub fn give_notice(set: &Setting, payer: &mut Payer, week: i32) -> Notice {
                 deadline_to_expiry: true,
             },
         );
+    } else if ev.u_refuse_to_talk * (1.0 - credibility) < w.refuse_to_talk_prob {
+        // P(refuse | not believed) = min(1, ρ / (1 − c)), written without a
+        // division so that c = 1 needs no special case.
+        payer.frozen = Some(payer.standing_offer());
+        return Notice {
+            week,
+            refused_to_talk: true,
+            believed: false,
+            withdrawn,
+        };
     }
     Notice {
         week,

@@ -277,7 +277,7 @@ const LABELS: &[(&str, &str, Unit)] = &[
     ),
     (
         "payer.notice.refuse_to_talk_prob",
-        "chance the payer stops talking after a notice",
+        "share of payers that stop talking after a notice",
         Probability,
     ),
     (

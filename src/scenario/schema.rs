@@ -211,7 +211,8 @@ impl Default for Exec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeResponse {
-    /// Probability that a notice from an aligned, willing provider is believed.
+    /// Probability that a notice from an aligned, willing provider is
+    /// believed. A payer that believes a notice keeps talking.
     #[serde(default = "d::notice_credibility")]
     pub credibility: Dist,
     /// Rise in the payer's reservation when the notice is believed.
@@ -221,11 +222,14 @@ pub struct NoticeResponse {
     #[serde(default = "d::notice_exponent_after")]
     pub exponent_after: Dist,
     /// Probability that a notice from a provider not willing to leave (a
-    /// bluff) is believed, when the payer keeps talking.
+    /// bluff) is believed.
     #[serde(default = "d::bluff_credibility")]
     pub bluff_credibility: Dist,
-    /// Probability that the payer answers a notice by refusing to talk until
-    /// the contract ends: its offer freezes from the notice to expiry.
+    /// Share of payers that answer a notice by refusing to talk until the
+    /// contract ends (their offer freezes from the notice to expiry). Only a
+    /// payer that does not believe the notice refuses: the refusal
+    /// probability among non-believers is `min(1, this / (1 - credibility))`,
+    /// so the share is this value while it is at most `1 - credibility`.
     #[serde(default = "d::refuse_to_talk_prob")]
     pub refuse_to_talk_prob: Dist,
     /// Cut of the payer's last offer when a bluff is called and it chooses
@@ -733,10 +737,10 @@ pub mod d {
         exec_backlash_exponent_add = 2.0;
         exec_backlash_reservation_loss = 0.0025;
         exec_retry_factor = 0.25;
-        notice_credibility = 0.6;
+        notice_credibility = 0.42;
         notice_reservation_gain = 0.015;
         notice_exponent_after = 1.0;
-        bluff_credibility = 0.3;
+        bluff_credibility = 0.21;
         refuse_to_talk_prob = 0.3;
         called_bluff_cut = 0.0025;
         oon_reservation_gain = 0.03;
