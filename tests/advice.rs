@@ -428,3 +428,41 @@ fn the_deal_does_not_depend_on_how_often_the_sides_meet() {
         );
     }
 }
+
+/// Share of first-renewal notices the payer answered by refusing to talk,
+/// with its standard error.
+fn refusal_share(s: &Scenario, strategy: &str) -> (f64, f64) {
+    let sim = Simulation::new(s);
+    let summary = sim.run(&RunConfig::new(PATHS, SEED), &[], &|_| {}).unwrap();
+    let r = &summary.strategies[index(s, strategy)]
+        .first()
+        .refused_to_talk_if_notice;
+    let p = r.p();
+    (p, (p * (1.0 - p) / r.count() as f64).sqrt())
+}
+
+#[test]
+fn only_a_payer_that_does_not_believe_a_notice_refuses_to_talk() {
+    // Refusing to talk is a bet that the provider will not leave. The share
+    // refusing is the input while it fits among the non-believers...
+    let mut s = builtin();
+    s.payer.notice.credibility = fixed(0.4);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.3);
+    let (p, se) = refusal_share(&s, "notice-and-escalate");
+    assert!((p - 0.3).abs() < 3.0 * se, "{p} ± {se}");
+    // ... and is capped by them: with 80 % believing, at most 20 % refuse.
+    s.payer.notice.credibility = fixed(0.8);
+    s.payer.notice.refuse_to_talk_prob = fixed(0.5);
+    let (p, se) = refusal_share(&s, "notice-and-escalate");
+    assert!((p - 0.2).abs() < 3.0 * se, "{p} ± {se}");
+    // A notice believed on every path is never refused; one believed on
+    // none is refused by every payer when all would refuse.
+    s.payer.notice.credibility = fixed(1.0);
+    s.payer.notice.refuse_to_talk_prob = fixed(1.0);
+    assert_eq!(refusal_share(&s, "notice-and-escalate").0, 0.0);
+    s.payer.notice.credibility = fixed(0.0);
+    assert_eq!(refusal_share(&s, "notice-and-escalate").0, 1.0);
+    // A bluff is read with its own credibility.
+    s.payer.notice.bluff_credibility = fixed(1.0);
+    assert_eq!(refusal_share(&s, "bluff").0, 0.0);
+}
