@@ -26,7 +26,7 @@ pub fn signed_millions(x: f64) -> String {
 /// A share as a percentage with one decimal.
 pub fn percent(x: f64) -> String {
     if x.is_finite() {
-        format!("{:.1}%", x * 100.0)
+        unsigned_zero(format!("{:.1}%", x * 100.0))
     } else {
         "-".into()
     }
@@ -358,9 +358,17 @@ fn write_run_table(r: &RunReport) -> Result<String, std::fmt::Error> {
 /// A yearly uplift as a percentage with two decimals (`2.15%`).
 pub fn percent_2(x: f64) -> String {
     if x.is_finite() {
-        format!("{:.2}%", x * 100.0)
+        unsigned_zero(format!("{:.2}%", x * 100.0))
     } else {
         "-".into()
+    }
+}
+
+/// `-0.0%` (a rounding error below zero, such as `1 - p - q`) as `0.0%`.
+fn unsigned_zero(s: String) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| !c.is_ascii_digit() || c == '0') => rest.to_string(),
+        _ => s,
     }
 }
 
@@ -394,5 +402,10 @@ mod tests {
         assert_eq!(signed_millions(1_234_567.0), "+1.23");
         assert_eq!(percent(0.1234), "12.3%");
         assert_eq!(percent(f64::NAN), "-");
+        // 1 - p - q may fall a rounding error below zero.
+        assert_eq!(percent(1.0 - 0.936 - 0.064), "0.0%");
+        assert_eq!(percent(-1e-17), "0.0%");
+        assert_eq!(percent_2(-1e-17), "0.00%");
+        assert_eq!(percent(-0.001), "-0.1%");
     }
 }
