@@ -105,3 +105,82 @@ fn fast_forward_matches_every_meeting_on_random_strategies() {
         check(&s, 150, round as u64);
     }
 }
+
+/// The loop's outcomes (twins copied) against playing every strategy;
+/// returns how many outcomes were copied.
+fn check_twins(s: &Scenario, paths: u64, seed: u64) -> usize {
+    let sim = Simulation::new(s);
+    let mut copied = 0;
+    for index in 0..paths {
+        let (shared, n) = sim.path_outcomes_shared(seed, index);
+        copied += n;
+        for ((plan, fast), played) in sim
+            .plans
+            .iter()
+            .zip(&shared)
+            .zip(sim.path_outcomes(seed, index))
+        {
+            assert_eq!(
+                format!("{fast:?}"),
+                format!("{played:?}"),
+                "{} path {index}",
+                plan.name
+            );
+        }
+    }
+    copied
+}
+
+#[test]
+fn an_outcome_copied_from_a_twin_is_the_outcome_of_playing_it() {
+    for s in scenarios() {
+        let copied = check_twins(&s, 1500, 5);
+        // The shortcut is taken (not a test of nothing) but not always.
+        assert!(copied > 0, "{}: no outcome copied", s.name);
+        assert!(copied < 1500 * s.strategies.len(), "{}", s.name);
+    }
+}
+
+#[test]
+fn an_outcome_copied_from_a_twin_is_exact_on_random_moves() {
+    // Strategies that differ in their moves only (the rest shared), so most
+    // have twins; every trigger, condition and out-of-network limit, with
+    // and without an evergreen roll-over.
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+    let base = scenarios();
+    let mut copied = 0;
+    for round in 0..40 {
+        let mut s = base[round % base.len()].clone();
+        let deadline = -(s.contract.notice_weeks as i32);
+        let template = s.strategies[0].clone();
+        let lead = template.lead_weeks as i32;
+        if round % 3 == 2 {
+            s.contract.evergreen_weeks = 0;
+        }
+        for st in &mut s.strategies {
+            let name = std::mem::take(&mut st.name);
+            *st = template.clone();
+            st.name = name;
+            st.escalation = trigger(&mut rng, lead, -1);
+            st.escalation_retry = match (st.escalation, rng.random_range(0..3)) {
+                (Trigger::Never, _) | (_, 0) => Trigger::Never,
+                (_, 1) => Trigger::OnImpasse,
+                _ => Trigger::Week(rng.random_range(-lead..=-1)),
+            };
+            st.notice = match trigger(&mut rng, lead, deadline) {
+                Trigger::Now if -lead > deadline => Trigger::Never,
+                t => t,
+            };
+            let conditional = |rng: &mut Xoshiro256PlusPlus, t: Trigger, x: f64| {
+                (t != Trigger::Never && rng.random_range(0..2) == 0).then_some(x)
+            };
+            st.escalate_if_offer_below = conditional(&mut rng, st.escalation, 0.01);
+            st.notice_if_offer_below = conditional(&mut rng, st.notice, 0.012);
+            st.max_oon_weeks = [0, 4, 26][rng.random_range(0..3)];
+        }
+        s.validate()
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        copied += check_twins(&s, 150, round as u64);
+    }
+    assert!(copied > 1000, "only {copied} outcomes copied");
+}

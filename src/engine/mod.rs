@@ -17,6 +17,7 @@ pub mod summary;
 use rayon::prelude::*;
 use thiserror::Error;
 
+use crate::model::dormant::{self, Twin};
 use crate::model::world::path_seed;
 use crate::model::{
     Outcome, PayerPowers, Plan, Terms, World, WorldSampler, payer_powers, play,
@@ -86,6 +87,9 @@ pub struct Simulation<'a> {
     /// For each plan, the first plan with the same meeting calendar (whose
     /// payer powers it reuses on each path).
     calendar_of: Vec<usize>,
+    /// For each plan, the earlier plan whose outcome it copies on paths
+    /// where the moves they differ in stay dormant (see [`dormant`]).
+    twins: Vec<Option<Twin>>,
     sampler: WorldSampler,
 }
 
@@ -100,9 +104,11 @@ impl<'a> Simulation<'a> {
                     .unwrap_or(i)
             })
             .collect();
+        let terms = Terms::new(scenario);
         Simulation {
             scenario,
-            terms: Terms::new(scenario),
+            twins: dormant::twins(&plans, &terms),
+            terms,
             plans,
             calendar_of,
             sampler: WorldSampler::new(scenario),
@@ -175,12 +181,47 @@ impl<'a> Simulation<'a> {
                     payer_powers(&self.terms, plan, &world, &mut powers[i]);
                 }
             }
-            for (i, (o, plan)) in outcomes.iter_mut().zip(&self.plans).enumerate() {
-                play_with_powers_into(&self.terms, plan, &world, &powers[self.calendar_of[i]], o);
-            }
+            self.play_all(&world, &powers, &mut outcomes);
             summary.push(&outcomes);
         }
         summary
+    }
+
+    /// Every strategy's outcome on `world`, given the payer's powers of each
+    /// calendar. A strategy whose differing moves stay dormant on this path
+    /// copies its twin's outcome (the same, to the last bit, as playing it).
+    /// Returns how many were copied.
+    #[inline]
+    fn play_all(&self, world: &World, powers: &[PayerPowers], outcomes: &mut [Outcome]) -> usize {
+        let mut copied = 0;
+        for (i, plan) in self.plans.iter().enumerate() {
+            if let Some(t) = self.twins[i]
+                && t.holds(&outcomes[t.of])
+            {
+                outcomes[i] = outcomes[t.of];
+                copied += 1;
+                continue;
+            }
+            let powers = &powers[self.calendar_of[i]];
+            play_with_powers_into(&self.terms, plan, world, powers, &mut outcomes[i]);
+        }
+        copied
+    }
+
+    /// Every strategy's outcome on path `index`, as the Monte Carlo loop
+    /// gets it (shared powers, outcomes copied from twins), and how many
+    /// were copied. The same as [`Simulation::path_outcomes`], to the bit.
+    pub fn path_outcomes_shared(&self, seed: u64, index: u64) -> (Vec<Outcome>, usize) {
+        let world = self.world(seed, index);
+        let mut powers = vec![PayerPowers::default(); self.plans.len()];
+        for (i, plan) in self.plans.iter().enumerate() {
+            if self.calendar_of[i] == i {
+                payer_powers(&self.terms, plan, &world, &mut powers[i]);
+            }
+        }
+        let mut outcomes = vec![Outcome::default(); self.plans.len()];
+        let copied = self.play_all(&world, &powers, &mut outcomes);
+        (outcomes, copied)
     }
 
     /// Run `config.paths` paths in parallel and summarise them, tracking the

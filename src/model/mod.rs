@@ -31,6 +31,7 @@
 pub mod bluff;
 pub mod cashflow;
 pub mod data;
+pub mod dormant;
 pub mod escalation;
 pub mod expiry;
 pub mod impasse;
