@@ -60,12 +60,12 @@ fn diff_on(s: &Scenario, a: &str, b: &str, margin: bool) -> Diff {
     };
     let summary = sim.run(&config, &pair, &|_| {}).unwrap();
     let p = &summary.pairs[0];
-    let m = if margin { &p.margin } else { &p.revenue };
+    let m = if margin { p.margin() } else { p.revenue() };
     Diff {
         mean: m.mean(),
         mcse: m.mcse(),
-        p_better: p.a_better.p(),
-        p_worse: p.a_worse.p(),
+        p_better: p.a_better().p(),
+        p_worse: p.a_worse().p(),
     }
 }
 

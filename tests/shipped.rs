@@ -126,7 +126,7 @@ fn every_warned_move_can_lose_to_its_twin_and_has_a_break_even() {
             .run(&RunConfig::new(budget.paths, budget.seed), &pairs, &|_| {})
             .unwrap();
         for (m, p) in moves.iter().zip(&summary.pairs) {
-            let worse = p.a_worse.p();
+            let worse = p.a_worse().p();
             assert!(
                 worse >= 0.05,
                 "{name}: `{}` earns less than its twin on only {:.1} % of paths",

@@ -150,7 +150,8 @@ fn a_change_of_best_strategy_is_found_and_marked() {
         let at = s
             .with_overrides(&[Override::new("payer.exec.success_prob", p)])
             .unwrap();
-        let d = &analysis::run(&at, &b, &[(1, 2)], &|_| {}).unwrap().pairs[0].revenue;
+        let run = analysis::run(&at, &b, &[(1, 2)], &|_| {}).unwrap();
+        let d = run.pairs[0].revenue();
         assert!(sign * d.mean() > 4.0 * d.mcse(), "at {p}: {d:?}");
     }
     let r = sweep(&s, &axis, None, &b, &|_| {}).unwrap();

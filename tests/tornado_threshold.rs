@@ -311,7 +311,7 @@ fn the_break_even_makes_the_strategies_tie() {
         .unwrap();
     let two = only_strategies(&pinned, &["notice-and-escalate", "wait"]).unwrap();
     let d = run(&two, &b, &[(0, 1)], &|_| {}).unwrap().pairs[0]
-        .revenue
+        .revenue()
         .clone();
     assert!(
         d.mean().abs() <= 2.0 * d.mcse(),
@@ -327,7 +327,7 @@ fn the_break_even_makes_the_strategies_tie() {
             .unwrap();
         let two = only_strategies(&pinned, &["notice-and-escalate", "wait"]).unwrap();
         let d = run(&two, &b, &[(0, 1)], &|_| {}).unwrap().pairs[0]
-            .revenue
+            .revenue()
             .clone();
         let z = d.mean() / d.mcse();
         assert!((z - sign * 1.96).abs() < 0.5, "z({end}) = {z}");
@@ -368,8 +368,8 @@ fn no_crossing_gives_no_value() {
         let pair = &run(&two, &budget(4000, 9), &[(0, 1)], &|_| {})
             .unwrap()
             .pairs[0];
-        assert_eq!(pair.a_worse.p(), 0.0, "at {p}");
-        assert!(pair.a_better.p() > 0.0, "at {p}");
+        assert_eq!(pair.a_worse().p(), 0.0, "at {p}");
+        assert!(pair.a_better().p() > 0.0, "at {p}");
     }
     let r = threshold(&s, &options, &budget(4000, 9), &|_| {}).unwrap();
     assert_eq!(r.finding, Finding::NoCrossing);
@@ -584,7 +584,7 @@ fn shipped(name: &str) -> Scenario {
 fn largest_difference(s: &Scenario, a: &str, b: &str, paths: u64) -> (f64, f64) {
     let two = only_strategies(s, &[a, b]).unwrap();
     let summary = run(&two, &budget(paths, 1), &[(0, 1)], &|_| {}).unwrap();
-    let d = &summary.pairs[0].revenue;
+    let d = &summary.pairs[0].revenue();
     (
         d.min().abs().max(d.max().abs()),
         summary.strategies[0].revenue.mean(),

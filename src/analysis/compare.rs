@@ -170,7 +170,7 @@ pub fn compare(
     let sim = Simulation::new(&two);
     let pairs = [(0, 1)];
     let mut summary: RunSummary = sim.run(&budget.config(0, budget.paths), &pairs, progress)?;
-    let half_width = |s: &RunSummary| 1.959963984540054 * s.pairs[0].revenue.mcse();
+    let half_width = |s: &RunSummary| 1.959963984540054 * s.pairs[0].revenue().mcse();
     let stop = match precision {
         None => Stop::FixedPaths,
         Some(p) => loop {
@@ -234,8 +234,8 @@ pub fn compare(
         stop,
         precision_target: precision.map(|p| p.half_width),
         revenue_half_width: half_width(&summary),
-        p_a_better: pair.a_better.p(),
-        p_b_better: pair.a_worse.p(),
+        p_a_better: pair.a_better().p(),
+        p_b_better: pair.a_worse().p(),
         regret_a: pair.regret_a.mean(),
         regret_b: pair.regret_b.mean(),
         metrics,

@@ -575,8 +575,8 @@ impl Search<'_> {
         let two = only_strategies(&pinned, &self.names)?;
         let summary = run(&two, self.budget, &[(0, 1)], self.progress)?;
         let d = match self.metric {
-            Metric::Margin => &summary.pairs[0].margin,
-            _ => &summary.pairs[0].revenue,
+            Metric::Margin => summary.pairs[0].margin(),
+            _ => summary.pairs[0].revenue(),
         };
         // Rounding is relative to the largest amounts compared.
         let scale = summary

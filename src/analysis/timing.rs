@@ -281,7 +281,7 @@ pub fn timing(
         .enumerate()
         .map(|(i, &week)| {
             let s = &summary.strategies[i];
-            let d = &summary.pairs[i].revenue;
+            let d = summary.pairs[i].revenue();
             let ci = d.ci95();
             let (ties, indistinguishable) = against_best(d, s.revenue.mean(), best_mean);
             WeekPoint {
@@ -299,7 +299,7 @@ pub fn timing(
             }
         })
         .collect();
-    let (s, d) = (&summary.strategies[n], &summary.pairs[n].revenue);
+    let (s, d) = (&summary.strategies[n], summary.pairs[n].revenue());
     let (ties, indistinguishable) = against_best(d, s.revenue.mean(), best_mean);
     let on_impasse = OnImpasse {
         revenue_mean: s.revenue.mean(),

@@ -102,8 +102,8 @@ impl Metric {
         if diff {
             let p = &summary.pairs[0];
             match self {
-                Metric::Revenue => of(&p.revenue),
-                Metric::Margin => of(&p.margin),
+                Metric::Revenue => of(p.revenue()),
+                Metric::Margin => of(p.margin()),
                 Metric::PatientWeeks => of(&p.patient_weeks_out_of_network),
             }
         } else {

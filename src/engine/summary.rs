@@ -386,10 +386,11 @@ pub struct PairSummary {
     pub a: usize,
     /// Index of strategy B (the baseline).
     pub b: usize,
-    /// Revenue difference.
-    pub revenue: Moments,
-    /// Margin difference.
-    pub margin: Moments,
+    /// Revenue difference, for a lean pair (a full pair keeps it in
+    /// `revenue_diff`; see [`PairSummary::revenue`]).
+    revenue_lean: Moments,
+    /// Margin difference, for a lean pair.
+    margin_lean: Moments,
     /// Patient-weeks out of network difference.
     pub patient_weeks_out_of_network: Moments,
     /// Patients switched difference.
@@ -400,10 +401,6 @@ pub struct PairSummary {
     pub regret_a: Moments,
     /// Revenue given up by choosing B: `max(a - b, 0)`.
     pub regret_b: Moments,
-    /// Share of paths where A's revenue is strictly higher.
-    pub a_better: Proportion,
-    /// Share of paths where A's revenue is strictly lower.
-    pub a_worse: Proportion,
     /// Revenue difference in full (quantiles, losses).
     pub revenue_diff: DiffSummary,
     /// Margin difference in full.
@@ -434,16 +431,14 @@ impl PairSummary {
         let d = x.revenue - y.revenue;
         self.score_diff.push(scores[self.a] - scores[self.b]);
         if self.lean {
-            self.revenue.push(d);
-            self.margin.push(x.margin - y.margin);
+            self.revenue_lean.push(d);
+            self.margin_lean.push(x.margin - y.margin);
             return;
         }
         self.revenue_diff.push(d);
         self.margin_diff.push(x.margin - y.margin);
-        self.revenue.push(d);
         self.regret_a.push((-d).max(0.0));
         self.regret_b.push(d.max(0.0));
-        self.margin.push(x.margin - y.margin);
         self.patient_weeks_out_of_network
             .push(x.patient_weeks_out_of_network - y.patient_weeks_out_of_network);
         self.patients_switched
@@ -452,23 +447,48 @@ impl PairSummary {
             f64::from(u8::from(x.first().out_of_network))
                 - f64::from(u8::from(y.first().out_of_network)),
         );
-        self.a_better.push(d > 0.0);
-        self.a_worse.push(d < 0.0);
+    }
+
+    /// Mean revenue difference and its error (the moments of
+    /// `revenue_diff`, or the lean record).
+    pub fn revenue(&self) -> &Moments {
+        if self.lean {
+            &self.revenue_lean
+        } else {
+            &self.revenue_diff.moments
+        }
+    }
+
+    /// Mean margin difference and its error.
+    pub fn margin(&self) -> &Moments {
+        if self.lean {
+            &self.margin_lean
+        } else {
+            &self.margin_diff.moments
+        }
+    }
+
+    /// Share of paths where A's revenue is strictly higher (full pairs).
+    pub fn a_better(&self) -> &Proportion {
+        &self.revenue_diff.better
+    }
+
+    /// Share of paths where A's revenue is strictly lower (full pairs).
+    pub fn a_worse(&self) -> &Proportion {
+        &self.revenue_diff.worse
     }
 
     /// Add another summary of the same pair.
     pub fn merge(&mut self, other: &PairSummary) {
         debug_assert_eq!((self.a, self.b), (other.a, other.b));
-        self.revenue.merge(&other.revenue);
+        self.revenue_lean.merge(&other.revenue_lean);
         self.regret_a.merge(&other.regret_a);
         self.regret_b.merge(&other.regret_b);
-        self.margin.merge(&other.margin);
+        self.margin_lean.merge(&other.margin_lean);
         self.patient_weeks_out_of_network
             .merge(&other.patient_weeks_out_of_network);
         self.patients_switched.merge(&other.patients_switched);
         self.out_of_network.merge(&other.out_of_network);
-        self.a_better.merge(&other.a_better);
-        self.a_worse.merge(&other.a_worse);
         self.revenue_diff.merge(&other.revenue_diff);
         self.margin_diff.merge(&other.margin_diff);
         self.score_diff.merge(&other.score_diff);

@@ -386,8 +386,8 @@ impl ComparisonReport {
             revenue_diff: Difference::from(&p.revenue_diff),
             margin_diff: Difference::from(&p.margin_diff),
             patient_weeks_diff: Difference::from(&p.patient_weeks_out_of_network),
-            p_better: p.a_better.p(),
-            p_worse: p.a_worse.p(),
+            p_better: p.a_better().p(),
+            p_worse: p.a_worse().p(),
             loss_if_worse: plain_mean(&p.revenue_diff.loss_if_worse),
             margin_loss_if_worse: plain_mean(&p.margin_diff.loss_if_worse),
         }
