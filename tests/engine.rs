@@ -2,7 +2,7 @@
 //! numbers, thread-count invariance, value stability, statistical accuracy,
 //! and the deadline effect.
 
-use impasse::engine::{RunConfig, Simulation, baseline_pairs};
+use impasse::engine::{PendingSketches, RunConfig, Simulation, baseline_pairs};
 use impasse::report::RunReport;
 use impasse::scenario::Scenario;
 
@@ -219,4 +219,32 @@ fn boulware_payer_deals_bunch_before_the_deadline() {
         boulware > linear + 0.1,
         "Boulware {boulware} vs linear {linear}"
     );
+}
+
+#[test]
+fn pair_sketches_filled_per_chunk_equal_those_filled_per_path() {
+    // run_range leaves the pairs' quantile sketches to the end of each
+    // chunk (faster: one sketch at a time); the summary must be the one
+    // pushing every path in full gives, to the bit, including a flush
+    // forced by a full buffer (more paths than it holds).
+    let s = Scenario::builtin();
+    let sim = Simulation::new(&s);
+    let pairs = baseline_pairs(&s);
+    let lean = impasse::engine::other_pairs(&s);
+    let paths = PendingSketches::CAPACITY as u64 * 2 + 300;
+    let mut direct = sim.empty_summary(&pairs, &lean);
+    for i in 0..paths {
+        direct.push(&sim.path_outcomes(3, i));
+    }
+    let chunked = sim.run_range(3, 0..paths, &pairs, &lean);
+    assert_eq!(format!("{chunked:?}"), format!("{direct:?}"));
+    assert_eq!(chunked.paths, paths);
+    // Not a comparison of empty sketches.
+    assert!(
+        chunked
+            .pairs
+            .iter()
+            .all(|p| p.score_diff.sketch.count() == paths)
+    );
+    assert!(chunked.pairs[0].revenue_diff.sketch.quantile(0.95) > 0.0);
 }

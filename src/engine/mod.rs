@@ -27,8 +27,8 @@ use crate::scenario::Scenario;
 
 pub use samples::{Measure, PathSamples};
 pub use summary::{
-    DiffSummary, Distribution, Oriented, PairSummary, RenewalSummary, RunSummary, Scoring,
-    StrategySummary,
+    DiffSummary, Distribution, Oriented, PairSummary, PendingSketches, RenewalSummary, RunSummary,
+    Scoring, StrategySummary,
 };
 
 /// Paths per chunk: the unit of work and of merging.
@@ -168,6 +168,7 @@ impl<'a> Simulation<'a> {
         lean: &[(usize, usize)],
     ) -> RunSummary {
         let mut summary = self.empty_summary(pairs, lean);
+        let mut pending = PendingSketches::new(self.plans.len());
         let mut world = World::default();
         let mut outcomes = vec![Outcome::default(); self.plans.len()];
         // The payer's t_k^e per calendar, shared by the strategies that meet
@@ -182,8 +183,9 @@ impl<'a> Simulation<'a> {
                 }
             }
             self.play_all(&world, &powers, &mut outcomes);
-            summary.push(&outcomes);
+            summary.push_pending(&outcomes, &mut pending);
         }
+        summary.flush(&mut pending);
         summary
     }
 
