@@ -416,6 +416,13 @@ impl QuantileSketch {
         self.max = self.max.max(x);
     }
 
+    /// Adds the values of `xs`, in order ([`QuantileSketch::push`] each).
+    pub fn extend(&mut self, xs: &[f64]) {
+        for &x in xs {
+            self.push(x);
+        }
+    }
+
     /// Adds all the values summarised by `other`. The result is exactly the
     /// sketch that pushing all of them into one sketch would give, whatever
     /// the order of pushes and merges.

@@ -335,6 +335,13 @@ impl StrategySummary {
     /// Record one path's outcome and its decision score.
     #[inline]
     pub fn push(&mut self, o: &Outcome, score: f64) {
+        self.push_with::<true>(o, score);
+    }
+
+    /// [`StrategySummary::push`], with (`SKETCH`) or without the quantile
+    /// sketches of revenue and margin.
+    #[inline(always)]
+    fn push_with<const SKETCH: bool>(&mut self, o: &Outcome, score: f64) {
         self.score.push(score);
         let oon_weeks: u32 = o.played().iter().map(|r| r.oon_weeks).sum();
         if oon_weeks > 0 {
@@ -342,8 +349,13 @@ impl StrategySummary {
             self.patients_affected_if_oon
                 .push(o.patient_weeks_out_of_network / f64::from(oon_weeks));
         }
-        self.revenue.push(o.revenue);
-        self.margin.push(o.margin);
+        if SKETCH {
+            self.revenue.push(o.revenue);
+            self.margin.push(o.margin);
+        } else {
+            self.revenue.moments.push(o.revenue);
+            self.margin.moments.push(o.margin);
+        }
         self.costs.push(o.costs);
         self.patient_weeks_out_of_network
             .push(o.patient_weeks_out_of_network);
@@ -644,15 +656,16 @@ impl RunSummary {
     /// Record one path's outcomes (all strategies, in scenario order).
     #[inline]
     pub fn push(&mut self, outcomes: &[Outcome]) {
-        self.push_strategies(outcomes);
+        self.push_strategies::<true>(outcomes);
         for p in &mut self.pairs {
             p.push(outcomes, &self.scores);
         }
     }
 
-    /// Count the path and record each strategy (and its score).
+    /// Count the path and record each strategy (and its score), with or
+    /// without the revenue and margin sketches.
     #[inline(always)]
-    fn push_strategies(&mut self, outcomes: &[Outcome]) {
+    fn push_strategies<const SKETCH: bool>(&mut self, outcomes: &[Outcome]) {
         self.paths += 1;
         for ((s, o), score) in self
             .strategies
@@ -661,12 +674,13 @@ impl RunSummary {
             .zip(&mut self.scores)
         {
             *score = self.scoring.score(o);
-            s.push(o, *score);
+            s.push_with::<SKETCH>(o, *score);
         }
     }
 
-    /// [`RunSummary::push`], leaving the quantile sketches of the pairs'
-    /// differences to [`RunSummary::flush`]: the path's revenue, margin and
+    /// [`RunSummary::push`], leaving the quantile sketches (each strategy's
+    /// revenue and margin, the pairs' differences) to
+    /// [`RunSummary::flush`]: the path's revenue, margin and
     /// score of each strategy wait in `pending`. Once flushed, the summary
     /// is the one `push` gives, to the bit (a sketch's counts do not depend
     /// on the order of its values); it is faster because each sketch then
@@ -674,7 +688,7 @@ impl RunSummary {
     /// one value per path among dozens of sketches.
     #[inline]
     pub fn push_pending(&mut self, outcomes: &[Outcome], pending: &mut PendingSketches) {
-        self.push_strategies(outcomes);
+        self.push_strategies::<false>(outcomes);
         for p in &mut self.pairs {
             p.push_with::<false>(outcomes, &self.scores);
         }
@@ -683,14 +697,18 @@ impl RunSummary {
         }
     }
 
-    /// Add the values waiting in `pending` to the pairs' quantile sketches,
-    /// one sketch at a time, and empty it.
+    /// Add the values waiting in `pending` to the quantile sketches, one
+    /// sketch at a time, and empty it.
     pub fn flush(&mut self, pending: &mut PendingSketches) {
         let n = pending.len;
         let column = |s: usize, kind: usize| {
             let at = (s * 3 + kind) * PendingSketches::CAPACITY;
             &pending.values[at..at + n]
         };
+        for (i, s) in self.strategies.iter_mut().enumerate() {
+            s.revenue.sketch.extend(column(i, 0));
+            s.margin.sketch.extend(column(i, 1));
+        }
         for p in &mut self.pairs {
             let kinds: &[usize] = if p.lean { &[2] } else { &[0, 1, 2] };
             for &kind in kinds {
