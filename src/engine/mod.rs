@@ -3,9 +3,11 @@
 //! Paths are cut into fixed chunks of [`CHUNK`] consecutive indices. Each chunk
 //! is summarised on its own, and chunk summaries are merged strictly in chunk
 //! order, so the result does not depend on the number of threads or on how
-//! rayon schedules the work. A path's random stream depends only on
-//! `(seed, path index)`. Memory is bounded: at most one batch of chunk
-//! summaries is alive at a time, whatever the number of paths.
+//! the work is scheduled. A path's random stream depends only on
+//! `(seed, path index)`. Workers take chunks one after another and never
+//! wait for each other except to stay within two chunks per worker of the
+//! merge, so memory is bounded (a few chunk summaries, whatever the number
+//! of paths) and no core idles at a barrier.
 //!
 //! The engine knows nothing of TOML, terminals or output formats: progress is
 //! reported through a callback.
@@ -14,7 +16,10 @@ pub mod samples;
 pub mod stats;
 pub mod summary;
 
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
+
 use thiserror::Error;
 
 use crate::model::dormant::{self, Twin};
@@ -257,30 +262,67 @@ impl<'a> Simulation<'a> {
         // chunk i / CHUNK, whatever the thread count.
         let first_chunk = start / CHUNK;
         let last_chunk = (end - 1) / CHUNK;
-        let batch = (pool.current_num_threads() as u64 * 4).max(8);
-        Ok(pool.install(|| {
-            let mut total = self.empty_summary(pairs, lean);
-            let mut chunk = first_chunk;
-            while chunk <= last_chunk {
-                let upto = (chunk + batch).min(last_chunk + 1);
-                let parts: Vec<RunSummary> = (chunk..upto)
-                    .into_par_iter()
-                    .map(|c| {
-                        let lo = (c * CHUNK).max(start);
-                        let hi = ((c + 1) * CHUNK).min(end);
-                        let part = self.run_range(config.seed, lo..hi, pairs, lean);
-                        progress(hi - lo);
-                        part
-                    })
-                    .collect();
-                for part in &parts {
-                    total.merge(part);
+        let workers = pool.current_num_threads();
+        // Each worker takes the next chunk and hands its summary to the
+        // merge, which adds summaries strictly in chunk order as they become
+        // ready: no worker waits at a barrier for the slowest chunk of a
+        // batch, and at most `window` summaries are alive beside the total.
+        let window = 2 * workers as u64;
+        let merge = Mutex::new(Merge {
+            next: first_chunk,
+            total: self.empty_summary(pairs, lean),
+            ready: BTreeMap::new(),
+        });
+        let merged = Condvar::new();
+        let claim = AtomicU64::new(first_chunk);
+        let work = || {
+            loop {
+                let c = claim.fetch_add(1, Ordering::Relaxed);
+                if c > last_chunk {
+                    return;
                 }
-                chunk = upto;
+                // Do not run more than `window` chunks ahead of the merge.
+                let mut m = merge.lock().unwrap_or_else(PoisonError::into_inner);
+                while c >= m.next + window {
+                    m = merged.wait(m).unwrap_or_else(PoisonError::into_inner);
+                }
+                drop(m);
+                let lo = (c * CHUNK).max(start);
+                let hi = ((c + 1) * CHUNK).min(end);
+                let part = self.run_range(config.seed, lo..hi, pairs, lean);
+                progress(hi - lo);
+                let mut m = merge.lock().unwrap_or_else(PoisonError::into_inner);
+                m.ready.insert(c, part);
+                while let Some(part) = {
+                    let next = m.next;
+                    m.ready.remove(&next)
+                } {
+                    m.total.merge(&part);
+                    m.next += 1;
+                }
+                drop(m);
+                merged.notify_all();
             }
-            total
-        }))
+        };
+        pool.scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|_| work());
+            }
+        });
+        let m = merge.into_inner().unwrap_or_else(PoisonError::into_inner);
+        debug_assert!(m.ready.is_empty() && m.next == last_chunk + 1);
+        Ok(m.total)
     }
+}
+
+/// Chunk summaries waiting to be merged in order.
+struct Merge {
+    /// The next chunk to merge.
+    next: u64,
+    /// Chunks `first..next`, merged in order.
+    total: RunSummary,
+    /// Finished chunks from `next + 1` on.
+    ready: BTreeMap<u64, RunSummary>,
 }
 
 /// A pool of `threads` workers (`None`: one per core).
