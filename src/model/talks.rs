@@ -89,7 +89,7 @@ fn due(trigger: Trigger, opening: i32, week: i32) -> Option<i32> {
 ///
 /// With an observer that does not want every meeting ([`Observer::DETAILED`]
 /// false), stretches of meetings where no move is due and no effect lands
-/// are played by [`Talks::fast_forward`]: both tactics are monotone there,
+/// are played by `Talks::fast_forward`: both tactics are monotone there,
 /// so the first meeting with a deal is found by bisection and only the
 /// impasse watch is kept meeting by meeting. The result is the same, to the
 /// last bit, as playing every meeting (a test checks it).

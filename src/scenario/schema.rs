@@ -4,7 +4,7 @@
 //! `[payer.exec]`, ..., `[[item]]`, `[[strategy]]`), reject unknown keys, and
 //! fill every optional field with the default documented in the README (most
 //! taken from `CALIBRATION.md`). They hold what was written, not what it means:
-//! checking ranges is [`crate::scenario::validate`]'s job, and turning it into
+//! checking ranges is `scenario::validate`'s job, and turning it into
 //! numbers for one Monte Carlo path is [`crate::model::world`]'s.
 
 use serde::{Deserialize, Serialize};
