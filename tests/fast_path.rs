@@ -5,7 +5,7 @@
 
 use impasse::engine::Simulation;
 use impasse::model::{Observer, PayerPowers, payer_powers, play, play_observed, play_with_powers};
-use impasse::scenario::{Agenda, Scenario, Trigger};
+use impasse::scenario::{Agenda, Scenario, Strategy, Trigger};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -34,6 +34,21 @@ fn trigger(rng: &mut Xoshiro256PlusPlus, lead: i32, latest: i32) -> Trigger {
         _ if latest >= -lead => Trigger::Week(rng.random_range(-lead..=latest)),
         _ => Trigger::Never,
     }
+}
+
+/// Random escalation, retry and notice triggers for a strategy opening
+/// `lead` weeks out, the notice no later than `deadline`.
+fn random_moves(rng: &mut Xoshiro256PlusPlus, st: &mut Strategy, lead: i32, deadline: i32) {
+    st.escalation = trigger(rng, lead, -1);
+    st.escalation_retry = match (st.escalation, rng.random_range(0..3)) {
+        (Trigger::Never, _) | (_, 0) => Trigger::Never,
+        (_, 1) => Trigger::OnImpasse,
+        _ => Trigger::Week(rng.random_range(-lead..=-1)),
+    };
+    st.notice = match trigger(rng, lead, deadline) {
+        Trigger::Now if -lead > deadline => Trigger::Never,
+        t => t,
+    };
 }
 
 fn check(s: &Scenario, paths: u64, seed: u64) {
@@ -76,16 +91,7 @@ fn fast_forward_matches_every_meeting_on_random_strategies() {
             st.lead_weeks = rng.random_range(2..=70);
             st.cadence_weeks = rng.random_range(1..=st.lead_weeks.min(5));
             let lead = st.lead_weeks as i32;
-            st.escalation = trigger(&mut rng, lead, -1);
-            st.escalation_retry = match (st.escalation, rng.random_range(0..3)) {
-                (Trigger::Never, _) | (_, 0) => Trigger::Never,
-                (_, 1) => Trigger::OnImpasse,
-                _ => Trigger::Week(rng.random_range(-lead..=-1)),
-            };
-            st.notice = match trigger(&mut rng, lead, deadline) {
-                Trigger::Now if -lead > deadline => Trigger::Never,
-                t => t,
-            };
+            random_moves(&mut rng, st, lead, deadline);
             st.max_oon_weeks = [0, 4, 26][rng.random_range(0..3)];
             st.agenda = if rng.random_range(0..2) == 0 {
                 Agenda::RateOnly
@@ -161,16 +167,7 @@ fn an_outcome_copied_from_a_twin_is_exact_on_random_moves() {
             let name = std::mem::take(&mut st.name);
             *st = template.clone();
             st.name = name;
-            st.escalation = trigger(&mut rng, lead, -1);
-            st.escalation_retry = match (st.escalation, rng.random_range(0..3)) {
-                (Trigger::Never, _) | (_, 0) => Trigger::Never,
-                (_, 1) => Trigger::OnImpasse,
-                _ => Trigger::Week(rng.random_range(-lead..=-1)),
-            };
-            st.notice = match trigger(&mut rng, lead, deadline) {
-                Trigger::Now if -lead > deadline => Trigger::Never,
-                t => t,
-            };
+            random_moves(&mut rng, st, lead, deadline);
             let conditional = |rng: &mut Xoshiro256PlusPlus, t: Trigger, x: f64| {
                 (t != Trigger::Never && rng.random_range(0..2) == 0).then_some(x)
             };
