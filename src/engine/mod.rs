@@ -182,16 +182,23 @@ impl<'a> Simulation<'a> {
         for index in range {
             self.sampler
                 .fill(self.scenario, path_seed(seed, index), &mut world);
-            for (i, plan) in self.plans.iter().enumerate() {
-                if self.calendar_of[i] == i {
-                    payer_powers(&self.terms, plan, &world, &mut powers[i]);
-                }
-            }
+            self.fill_powers(&world, &mut powers);
             self.play_all(&world, &powers, &mut outcomes);
             summary.push_pending(&outcomes, &mut pending);
         }
         summary.flush(&mut pending);
         summary
+    }
+
+    /// The payer's powers on `world` of each calendar, at the index of the
+    /// first plan that meets on it.
+    #[inline]
+    fn fill_powers(&self, world: &World, powers: &mut [PayerPowers]) {
+        for (i, plan) in self.plans.iter().enumerate() {
+            if self.calendar_of[i] == i {
+                payer_powers(&self.terms, plan, world, &mut powers[i]);
+            }
+        }
     }
 
     /// Every strategy's outcome on `world`, given the payer's powers of each
@@ -221,11 +228,7 @@ impl<'a> Simulation<'a> {
     pub fn path_outcomes_shared(&self, seed: u64, index: u64) -> (Vec<Outcome>, usize) {
         let world = self.world(seed, index);
         let mut powers = vec![PayerPowers::default(); self.plans.len()];
-        for (i, plan) in self.plans.iter().enumerate() {
-            if self.calendar_of[i] == i {
-                payer_powers(&self.terms, plan, &world, &mut powers[i]);
-            }
-        }
+        self.fill_powers(&world, &mut powers);
         let mut outcomes = vec![Outcome::default(); self.plans.len()];
         let copied = self.play_all(&world, &powers, &mut outcomes);
         (outcomes, copied)

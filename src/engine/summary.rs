@@ -700,26 +700,22 @@ impl RunSummary {
     /// Add the values waiting in `pending` to the quantile sketches, one
     /// sketch at a time, and empty it.
     pub fn flush(&mut self, pending: &mut PendingSketches) {
-        let n = pending.len;
-        let column = |s: usize, kind: usize| {
-            let at = (s * 3 + kind) * PendingSketches::CAPACITY;
-            &pending.values[at..at + n]
-        };
+        use PendingSketches as P;
+        let column = |s: usize, measure: usize| pending.column(s, measure);
         for (i, s) in self.strategies.iter_mut().enumerate() {
-            s.revenue.sketch.extend(column(i, 0));
-            s.margin.sketch.extend(column(i, 1));
+            s.revenue.sketch.extend(column(i, P::REVENUE));
+            s.margin.sketch.extend(column(i, P::MARGIN));
         }
+        let fill = |sketch: &mut QuantileSketch, a: usize, b: usize, measure: usize| {
+            for (x, y) in column(a, measure).iter().zip(column(b, measure)) {
+                sketch.push(x - y);
+            }
+        };
         for p in &mut self.pairs {
-            let kinds: &[usize] = if p.lean { &[2] } else { &[0, 1, 2] };
-            for &kind in kinds {
-                let sketch = match kind {
-                    0 => &mut p.revenue_diff.sketch,
-                    1 => &mut p.margin_diff.sketch,
-                    _ => &mut p.score_diff.sketch,
-                };
-                for (x, y) in column(p.a, kind).iter().zip(column(p.b, kind)) {
-                    sketch.push(x - y);
-                }
+            fill(&mut p.score_diff.sketch, p.a, p.b, P::SCORE);
+            if !p.lean {
+                fill(&mut p.revenue_diff.sketch, p.a, p.b, P::REVENUE);
+                fill(&mut p.margin_diff.sketch, p.a, p.b, P::MARGIN);
             }
         }
         pending.len = 0;
@@ -758,16 +754,26 @@ impl PendingSketches {
         }
     }
 
+    const REVENUE: usize = 0;
+    const MARGIN: usize = 1;
+    const SCORE: usize = 2;
+
     /// Hold one path's figures; returns whether it is now full.
     #[inline]
     fn add(&mut self, outcomes: &[Outcome], scores: &[f64]) -> bool {
         for (s, (o, &score)) in outcomes.iter().zip(scores).enumerate() {
             let at = s * 3 * Self::CAPACITY + self.len;
-            self.values[at] = o.revenue;
-            self.values[at + Self::CAPACITY] = o.margin;
-            self.values[at + 2 * Self::CAPACITY] = score;
+            self.values[at + Self::REVENUE * Self::CAPACITY] = o.revenue;
+            self.values[at + Self::MARGIN * Self::CAPACITY] = o.margin;
+            self.values[at + Self::SCORE * Self::CAPACITY] = score;
         }
         self.len += 1;
         self.len == Self::CAPACITY
+    }
+
+    /// `measure` of strategy `s` on the paths held.
+    fn column(&self, s: usize, measure: usize) -> &[f64] {
+        let at = (s * 3 + measure) * Self::CAPACITY;
+        &self.values[at..at + self.len]
     }
 }
