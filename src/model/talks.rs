@@ -397,8 +397,8 @@ impl<'s, 'a> Talks<'s, 'a> {
     }
 
     /// The first meeting index at or after `from` where something besides
-    /// the two tactics may happen: a move due at a fixed week, an effect or
-    /// an item landing, or the impasse watch beginning.
+    /// the two tactics and the impasse watch may happen: a move due at a
+    /// fixed week, an effect or an item landing.
     fn quiet_until(&self, from: usize) -> usize {
         let plan = self.set.plan;
         let first = self.escalations[0].map(|e| e.week);
@@ -418,9 +418,6 @@ impl<'s, 'a> Talks<'s, 'a> {
         }
         if self.notice.is_none() && !self.declined[1] {
             event = event.min(fixed(plan.notice));
-        }
-        if !self.watch.started(plan.meetings[from].week) {
-            event = event.min(self.watch.from_week());
         }
         plan.first_meeting_from(event).max(from)
     }
@@ -538,8 +535,11 @@ impl<'s, 'a> Talks<'s, 'a> {
             }
             stop = lo;
         }
-        // The impasse watch, meeting by meeting, while it can still matter.
-        if self.watch.started(plan.meetings[from].week) && self.watch_matters() {
+        // The impasse watch, meeting by meeting from its start, while it can
+        // still matter (before its start a meeting records nothing).
+        let watched = plan.first_meeting_from(self.watch.from_week()).max(from);
+        if watched < stop && self.watch_matters() {
+            let from = watched;
             let powers = self.powers;
             let expected_exponent = self.set.terms.expected_payer_exponent;
             let offer_package = |_: &Self, k: usize| if frozen { standing } else { package(k) };
