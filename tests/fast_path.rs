@@ -3,7 +3,7 @@
 //! meeting. They must agree to the last bit, on every strategy of every
 //! shipped scenario and on random strategies exercising every trigger.
 
-use impasse::engine::Simulation;
+use impasse::engine::{Shortcuts, Simulation, all_pairs};
 use impasse::model::{Observer, PayerPowers, payer_powers, play, play_observed, play_with_powers};
 use impasse::scenario::{Agenda, Scenario, Strategy, Trigger};
 use rand::{RngExt, SeedableRng};
@@ -112,14 +112,19 @@ fn fast_forward_matches_every_meeting_on_random_strategies() {
     }
 }
 
-/// The loop's outcomes (twins copied) against playing every strategy;
-/// returns how many outcomes were copied.
-fn check_twins(s: &Scenario, paths: u64, seed: u64) -> usize {
+/// The loop's outcomes (twins copied, talks taken up from a twin's)
+/// against playing every strategy, path by path and as the engine's loop
+/// summarises them; returns how often each shortcut was taken.
+fn check_twins(s: &Scenario, paths: u64, seed: u64) -> Shortcuts {
     let sim = Simulation::new(s);
-    let mut copied = 0;
+    let mut taken = Shortcuts::default();
+    let pairs = all_pairs(s);
+    let mut direct = sim.empty_summary(&pairs, &[]);
     for index in 0..paths {
         let (shared, n) = sim.path_outcomes_shared(seed, index);
-        copied += n;
+        taken.copied += n.copied;
+        taken.resumed += n.resumed;
+        direct.push(&sim.path_outcomes(seed, index));
         for ((plan, fast), played) in sim
             .plans
             .iter()
@@ -134,16 +139,19 @@ fn check_twins(s: &Scenario, paths: u64, seed: u64) -> usize {
             );
         }
     }
-    copied
+    // The loop keeps its buffers from path to path: nothing may leak.
+    let looped = sim.run_range(seed, 0..paths, &pairs, &[]);
+    assert_eq!(format!("{looped:?}"), format!("{direct:?}"), "{}", s.name);
+    taken
 }
 
 #[test]
 fn an_outcome_copied_from_a_twin_is_the_outcome_of_playing_it() {
     for s in scenarios() {
-        let copied = check_twins(&s, 1500, 5);
+        let taken = check_twins(&s, 1500, 5);
         // The shortcut is taken (not a test of nothing) but not always.
-        assert!(copied > 0, "{}: no outcome copied", s.name);
-        assert!(copied < 1500 * s.strategies.len(), "{}", s.name);
+        assert!(taken.copied > 0, "{}: no outcome copied", s.name);
+        assert!(taken.copied < 1500 * s.strategies.len(), "{}", s.name);
     }
 }
 
@@ -154,7 +162,7 @@ fn an_outcome_copied_from_a_twin_is_exact_on_random_moves() {
     // and without an evergreen roll-over.
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
     let base = scenarios();
-    let mut copied = 0;
+    let mut taken = Shortcuts::default();
     for round in 0..40 {
         let mut s = base[round % base.len()].clone();
         let deadline = -(s.contract.notice_weeks as i32);
@@ -177,7 +185,10 @@ fn an_outcome_copied_from_a_twin_is_exact_on_random_moves() {
         }
         s.validate()
             .unwrap_or_else(|e| panic!("round {round}: {e}"));
-        copied += check_twins(&s, 150, round as u64);
+        let t = check_twins(&s, 150, round as u64);
+        taken.copied += t.copied;
+        taken.resumed += t.resumed;
     }
-    assert!(copied > 1000, "only {copied} outcomes copied");
+    assert!(taken.copied > 1000, "{taken:?}");
+    assert!(taken.resumed > 1000, "{taken:?}");
 }

@@ -23,10 +23,11 @@ use std::sync::{Condvar, Mutex, PoisonError};
 use thiserror::Error;
 
 use crate::model::dormant::{self, Twin};
+use crate::model::talks::Snapshot;
 use crate::model::world::path_seed;
 use crate::model::{
-    Outcome, PayerPowers, Plan, Terms, World, WorldSampler, payer_powers, play,
-    play_with_powers_into,
+    FirstTalks, Outcome, PayerPowers, Plan, Terms, World, WorldSampler, payer_powers, play,
+    play_forking_into,
 };
 use crate::scenario::Scenario;
 
@@ -95,6 +96,13 @@ pub struct Simulation<'a> {
     /// For each plan, the earlier plan whose outcome it copies on paths
     /// where the moves they differ in stay dormant (see [`dormant`]).
     twins: Vec<Option<Twin>>,
+    /// For each plan, the earlier plan whose first-renewal talks it takes up
+    /// at a meeting, when it does not copy its outcome (see
+    /// [`dormant::fork_meeting`]): (that plan, the meeting).
+    forks: Vec<Option<(usize, usize)>>,
+    /// For each plan, the meeting before which it keeps its first-renewal
+    /// talks for a later plan to take up.
+    keep_at: Vec<Option<usize>>,
     sampler: WorldSampler,
 }
 
@@ -110,9 +118,34 @@ impl<'a> Simulation<'a> {
             })
             .collect();
         let terms = Terms::new(scenario);
+        let twins = dormant::twins(&plans, &terms);
+        // A plan keeps its talks for one later plan at most, and a plan that
+        // takes up another's does not keep its own.
+        let mut forks: Vec<Option<(usize, usize)>> = vec![None; plans.len()];
+        let mut keep_at: Vec<Option<usize>> = vec![None; plans.len()];
+        for (b, twin) in twins.iter().enumerate() {
+            if let Some(t) = twin
+                && keep_at[t.of].is_none()
+                && forks[t.of].is_none()
+                && let Some(at) = dormant::fork_meeting(&plans[t.of], &plans[b])
+            {
+                keep_at[t.of] = Some(at);
+                forks[b] = Some((t.of, at));
+                // On paths where that twin copies its own twin, the talks
+                // are kept by the latter.
+                if let Some(up) = twins[t.of]
+                    && keep_at[up.of].is_none()
+                    && forks[up.of].is_none()
+                {
+                    keep_at[up.of] = Some(at);
+                }
+            }
+        }
         Simulation {
             scenario,
-            twins: dormant::twins(&plans, &terms),
+            twins,
+            forks,
+            keep_at,
             terms,
             plans,
             calendar_of,
@@ -179,11 +212,12 @@ impl<'a> Simulation<'a> {
         // The payer's t_k^e per calendar, shared by the strategies that meet
         // on the same weeks: one exp per meeting per calendar, not per strategy.
         let mut powers: Vec<PayerPowers> = vec![PayerPowers::default(); self.plans.len()];
+        let mut kept: Vec<Option<Snapshot>> = vec![None; self.plans.len()];
         for index in range {
             self.sampler
                 .fill(self.scenario, path_seed(seed, index), &mut world);
             self.fill_powers(&world, &mut powers);
-            self.play_all(&world, &powers, &mut outcomes);
+            self.play_all(&world, &powers, &mut kept, &mut outcomes);
             summary.push_pending(&outcomes, &mut pending);
         }
         summary.flush(&mut pending);
@@ -205,32 +239,69 @@ impl<'a> Simulation<'a> {
     /// calendar. A strategy whose differing moves stay dormant on this path
     /// copies its twin's outcome (the same, to the last bit, as playing it).
     /// Returns how many were copied.
+    ///
+    /// A strategy whose first-renewal talks are a twin's until a meeting
+    /// (otherwise) takes them up there, from the twin's talks kept in
+    /// `kept`.
     #[inline]
-    fn play_all(&self, world: &World, powers: &[PayerPowers], outcomes: &mut [Outcome]) -> usize {
-        let mut copied = 0;
+    fn play_all(
+        &self,
+        world: &World,
+        powers: &[PayerPowers],
+        kept: &mut [Option<Snapshot>],
+        outcomes: &mut [Outcome],
+    ) -> Shortcuts {
+        let mut taken = Shortcuts::default();
         for (i, plan) in self.plans.iter().enumerate() {
             if let Some(t) = self.twins[i]
                 && t.holds(&outcomes[t.of])
             {
                 outcomes[i] = outcomes[t.of];
-                copied += 1;
+                if let Some(at) = self.keep_at[i] {
+                    // Its talks were the twin's throughout: so were those
+                    // kept, if the twin kept them at the same meeting.
+                    kept[i] = if self.keep_at[t.of] == Some(at) {
+                        kept[t.of].clone()
+                    } else {
+                        None
+                    };
+                }
+                taken.copied += 1;
                 continue;
             }
             let powers = &powers[self.calendar_of[i]];
-            play_with_powers_into(&self.terms, plan, world, powers, &mut outcomes[i]);
+            let (before, rest) = kept.split_at_mut(i);
+            let first = match (self.keep_at[i], self.forks[i]) {
+                (Some(at), _) => {
+                    // Kept afresh on each path, and only if the talks reach it.
+                    rest[0] = None;
+                    FirstTalks::Keep {
+                        at,
+                        kept: &mut rest[0],
+                    }
+                }
+                (None, Some((of, _))) => before[of]
+                    .as_ref()
+                    .map_or(FirstTalks::Play, FirstTalks::Resume),
+                (None, None) => FirstTalks::Play,
+            };
+            taken.resumed += usize::from(matches!(first, FirstTalks::Resume(_)));
+            play_forking_into(&self.terms, plan, world, powers, first, &mut outcomes[i]);
         }
-        copied
+        taken
     }
 
     /// Every strategy's outcome on path `index`, as the Monte Carlo loop
-    /// gets it (shared powers, outcomes copied from twins), and how many
-    /// were copied. The same as [`Simulation::path_outcomes`], to the bit.
-    pub fn path_outcomes_shared(&self, seed: u64, index: u64) -> (Vec<Outcome>, usize) {
+    /// gets it (shared powers, outcomes copied from twins, talks taken up
+    /// from a twin's), and how often each shortcut was taken. The same as
+    /// [`Simulation::path_outcomes`], to the bit.
+    pub fn path_outcomes_shared(&self, seed: u64, index: u64) -> (Vec<Outcome>, Shortcuts) {
         let world = self.world(seed, index);
         let mut powers = vec![PayerPowers::default(); self.plans.len()];
         self.fill_powers(&world, &mut powers);
         let mut outcomes = vec![Outcome::default(); self.plans.len()];
-        let copied = self.play_all(&world, &powers, &mut outcomes);
+        let mut kept = vec![None; self.plans.len()];
+        let copied = self.play_all(&world, &powers, &mut kept, &mut outcomes);
         (outcomes, copied)
     }
 
@@ -316,6 +387,16 @@ impl<'a> Simulation<'a> {
         debug_assert!(m.ready.is_empty() && m.next == last_chunk + 1);
         Ok(m.total)
     }
+}
+
+/// How often the Monte Carlo loop skipped playing something on a path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shortcuts {
+    /// Outcomes copied from a twin (see [`dormant::Twin`]).
+    pub copied: usize,
+    /// First-renewal talks taken up from a twin's at a meeting (see
+    /// [`dormant::fork_meeting`]).
+    pub resumed: usize,
 }
 
 /// Chunk summaries waiting to be merged in order.

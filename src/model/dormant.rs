@@ -22,9 +22,17 @@
 //! out-of-network limit matters only with a notice or, without an evergreen
 //! roll-over, at expiry without a deal.
 //!
-//! This is an exact shortcut, not an approximation: `tests/engine.rs`
-//! checks, on every shipped scenario, that each copied outcome equals the
-//! outcome of playing the strategy.
+//! When such a move does come due, the plans still play the same meetings
+//! up to it: at the first renewal, where both start from the same memory,
+//! B takes up A's talks at that meeting ([`fork_meeting`],
+//! [`super::talks::Snapshot`]) when every move they differ in is at a fixed
+//! week.
+//!
+//! These are exact shortcuts, not approximations: `tests/fast_path.rs`
+//! checks, on every shipped scenario and on random move sets, that each
+//! copied outcome and each outcome of talks taken up equals the outcome of
+//! playing the strategy, and that the engine's loop summarises them as
+//! playing every path in full does.
 
 use crate::scenario::Trigger;
 
@@ -132,6 +140,43 @@ impl Twin {
         }
         true
     }
+}
+
+/// The meeting of B's calendar before which B's staff talks at the first
+/// renewal are exactly A's (`a` being the plan B is a twin of), when that is
+/// after the opening: B may take A's talks up there (see
+/// [`super::talks::Snapshot`]) instead of playing the meetings before it.
+///
+/// This holds when every move category in which they differ is at a fixed
+/// week (or never) in both plans: until the earliest of those weeks neither
+/// plan makes a move the other does not. Both start from the same (fresh)
+/// memory at the first renewal only. The retry trigger must be the same,
+/// since it decides how long the impasse watch is kept. Plans that differ
+/// only in the out-of-network limit play the same talks throughout and have
+/// no such meeting (their difference comes at expiry).
+pub fn fork_meeting(a: &Plan, b: &Plan) -> Option<usize> {
+    if a.escalation_retry != b.escalation_retry {
+        return None;
+    }
+    let week = |t: Trigger| match t {
+        Trigger::Never => Some(i32::MAX),
+        Trigger::Week(w) => Some(w),
+        Trigger::Now | Trigger::OnImpasse => None,
+    };
+    let mut first = i32::MAX;
+    if a.escalation != b.escalation
+        || a.escalate_if_below.to_bits() != b.escalate_if_below.to_bits()
+    {
+        first = first.min(week(a.escalation)?).min(week(b.escalation)?);
+    }
+    if a.notice != b.notice || a.notice_if_below.to_bits() != b.notice_if_below.to_bits() {
+        first = first.min(week(a.notice)?).min(week(b.notice)?);
+    }
+    if first == i32::MAX {
+        return None;
+    }
+    let k = b.first_meeting_from(first);
+    (k > 0 && k < b.meetings.len()).then_some(k)
 }
 
 /// Whether a move on `trigger` never came due in a renewal that ended as `r`.

@@ -274,7 +274,49 @@ pub fn play_with_powers_into(
     powers: &PayerPowers,
     out: &mut Outcome,
 ) {
-    play_into(terms, plan, world, Some(powers), &mut Silent, out);
+    play_into(
+        terms,
+        plan,
+        world,
+        Some(powers),
+        &mut Silent,
+        FirstTalks::Play,
+        out,
+    );
+}
+
+/// How the first renewal's staff talks are played (see
+/// [`dormant::fork_meeting`]).
+#[derive(Debug)]
+pub enum FirstTalks<'k> {
+    /// From the opening.
+    Play,
+    /// From the opening, keeping in `kept` the talks before meeting `at`
+    /// (if they reach it) for another plan to take up.
+    Keep {
+        /// The meeting.
+        at: usize,
+        /// Where the talks are kept.
+        kept: &'k mut Option<talks::Snapshot>,
+    },
+    /// Taken up from another plan's talks, kept before a meeting where
+    /// this plan has played exactly as that one.
+    Resume(&'k talks::Snapshot),
+}
+
+/// [`play_with_powers_into`], its first renewal's talks played as `first`
+/// says: the same result, to the last bit, when a resumed snapshot was kept
+/// by a plan this one is a twin of, at the meeting
+/// [`dormant::fork_meeting`] gives.
+pub fn play_forking_into(
+    terms: &Terms,
+    plan: &Plan,
+    world: &World,
+    powers: &PayerPowers,
+    first: FirstTalks<'_>,
+    out: &mut Outcome,
+) {
+    play_into(terms, plan, world, Some(powers), &mut Silent, first, out);
 }
 
 /// The payer's `t^e` and the provider's expected `t^ê` at every meeting of a
@@ -331,7 +373,15 @@ fn play_inner<O: Observer>(
     obs: &mut O,
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    play_into(terms, plan, world, powers, obs, &mut outcome);
+    play_into(
+        terms,
+        plan,
+        world,
+        powers,
+        obs,
+        FirstTalks::Play,
+        &mut outcome,
+    );
     outcome
 }
 
@@ -343,8 +393,10 @@ fn play_into<O: Observer>(
     world: &World,
     powers: Option<&PayerPowers>,
     obs: &mut O,
+    first: FirstTalks<'_>,
     out: &mut Outcome,
 ) {
+    let mut first = Some(first);
     let mut memory = Memory::fresh();
     let mut courses = [Course::default(); MAX_RENEWALS];
     let n = terms.renewals.clamp(1, MAX_RENEWALS);
@@ -359,7 +411,15 @@ fn play_into<O: Observer>(
             renewal: r,
             memory: &memory,
         };
-        let talks = talks::staff_talks(&set, powers, obs);
+        let talks = match first.take() {
+            None | Some(FirstTalks::Play) => talks::staff_talks(&set, powers, obs),
+            Some(FirstTalks::Keep { at, kept }) => {
+                talks::staff_talks_keeping(&set, powers, at, kept)
+            }
+            Some(FirstTalks::Resume(snapshot)) => {
+                talks::staff_talks_resumed(&set, powers, snapshot)
+            }
+        };
         let (course, outcome, items) = expiry::settle(&set, talks);
         *slot = course;
         out.renewals[r] = outcome;

@@ -27,7 +27,7 @@ use super::impasse::ImpasseWatch;
 use super::items::Agenda;
 use super::notice::{self, Notice};
 use super::payer::{Payer, PayerClock};
-use super::{Costs, Observer, PayerPowers, Setting, data};
+use super::{Costs, Observer, PayerPowers, Setting, Silent, data};
 
 /// How the staff talks ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,20 +98,48 @@ pub fn staff_talks<O: Observer>(
     powers: Option<&PayerPowers>,
     obs: &mut O,
 ) -> TalksResult {
-    let mut talks = Talks::open(set, powers);
-    let n = set.plan.meetings.len();
-    let mut k = 0;
-    while k < n {
-        if talks.meeting(k, obs) {
-            break;
-        }
-        k += 1;
-        if !O::DETAILED && k < n {
-            let end = talks.quiet_until(k);
-            k = talks.fast_forward(k, end);
-        }
-    }
-    talks.close()
+    Talks::open(set, powers).play_from(0, obs, None)
+}
+
+/// The talks of one renewal stopped before a meeting, so that another plan
+/// that plays the same meetings the same way until then can take them up
+/// there instead of playing them again (see [`super::dormant::fork_meeting`]).
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The meeting to play next.
+    next: usize,
+    clock: PayerClock,
+    payer: Payer,
+    agenda: Agenda,
+    watch: ImpasseWatch,
+    ask: Option<f64>,
+    impasse_week: Option<i32>,
+    escalations: [Option<Escalation>; 2],
+    notice: Option<Notice>,
+    declined: [bool; 2],
+    costs: Costs,
+}
+
+/// [`staff_talks`] without an observer, also keeping in `kept` the state
+/// of the talks before meeting `keep_at` if they reach it.
+pub fn staff_talks_keeping(
+    set: &Setting,
+    powers: Option<&PayerPowers>,
+    keep_at: usize,
+    kept: &mut Option<Snapshot>,
+) -> TalksResult {
+    Talks::open(set, powers).play_from(0, &mut Silent, Some((keep_at, kept)))
+}
+
+/// Staff talks taken up from `snapshot`, kept by another plan: the same
+/// result, to the last bit, as [`staff_talks`] when this plan would have
+/// played the meetings before it exactly as that plan did.
+pub fn staff_talks_resumed(
+    set: &Setting,
+    powers: Option<&PayerPowers>,
+    snapshot: &Snapshot,
+) -> TalksResult {
+    Talks::resume(set, powers, snapshot).play_from(snapshot.next, &mut Silent, None)
 }
 
 /// The state of staff talks between meetings.
@@ -175,6 +203,92 @@ impl<'s, 'a> Talks<'s, 'a> {
             notice: None,
             declined: [false, false],
             costs,
+        }
+    }
+
+    /// Play meetings from `k` (those before it played) to a deal or the
+    /// last meeting, keeping a snapshot before meeting `keep.0` if asked.
+    #[inline]
+    fn play_from<O: Observer>(
+        mut self,
+        mut k: usize,
+        obs: &mut O,
+        mut keep: Option<(usize, &mut Option<Snapshot>)>,
+    ) -> TalksResult {
+        let n = self.set.plan.meetings.len();
+        let keep_at = keep.as_ref().map_or(usize::MAX, |(at, _)| *at);
+        while k < n {
+            if k == keep_at
+                && let Some((_, kept)) = keep.as_mut()
+            {
+                **kept = Some(self.snapshot(k));
+            }
+            if self.meeting(k, obs) {
+                break;
+            }
+            k += 1;
+            if !O::DETAILED && k < n {
+                let mut end = self.quiet_until(k);
+                if k < keep_at {
+                    // Stop the fast-forward where the snapshot is due.
+                    end = end.min(keep_at);
+                }
+                k = self.fast_forward(k, end);
+            }
+        }
+        self.close()
+    }
+
+    /// The state before meeting `next` (no deal yet).
+    fn snapshot(&self, next: usize) -> Snapshot {
+        // Every field named, so a field added to `Talks` must be placed here.
+        let Talks {
+            set: _,
+            powers: _,
+            clock,
+            payer,
+            agenda,
+            watch,
+            ask,
+            deal,
+            impasse_week,
+            escalations,
+            notice,
+            declined,
+            costs,
+        } = self;
+        debug_assert!(deal.is_none());
+        Snapshot {
+            next,
+            clock: *clock,
+            payer: payer.clone(),
+            agenda: agenda.clone(),
+            watch: *watch,
+            ask: *ask,
+            impasse_week: *impasse_week,
+            escalations: *escalations,
+            notice: *notice,
+            declined: *declined,
+            costs: *costs,
+        }
+    }
+
+    /// Talks in the state `s`, played on by `set`'s plan.
+    fn resume(set: &'s Setting<'a>, powers: Option<&'s PayerPowers>, s: &Snapshot) -> Self {
+        Talks {
+            set,
+            powers,
+            clock: s.clock,
+            payer: s.payer.clone(),
+            agenda: s.agenda.clone(),
+            watch: s.watch,
+            ask: s.ask,
+            deal: None,
+            impasse_week: s.impasse_week,
+            escalations: s.escalations,
+            notice: s.notice,
+            declined: s.declined,
+            costs: s.costs,
         }
     }
 
@@ -248,6 +362,7 @@ impl<'s, 'a> Talks<'s, 'a> {
     }
 
     /// Play meeting `k` in full; returns whether a deal was struck.
+    #[inline(always)]
     fn meeting<O: Observer>(&mut self, k: usize, obs: &mut O) -> bool {
         let (set, plan) = (self.set, self.set.plan);
         let m = &plan.meetings[k];
