@@ -585,15 +585,11 @@ impl<'s, 'a> Talks<'s, 'a> {
         if to < from + 2 {
             return from;
         }
-        let frozen_at = self.payer.frozen;
-        let frozen = frozen_at.is_some();
-        let standing = self.payer.standing;
-        let plan = self.set.plan;
-        let meetings = &plan.meetings;
         // Nothing the payer's threshold depends on changes over the stretch
-        // (only its standing offer does): `package`, `payer_ln_t` and
-        // `expected_power` with their branches taken once. The same
+        // (only its standing offer does): `package` and `payer_ln_t` with
+        // their branches taken once, each case its own loop. The same
         // expressions, so the same values to the last bit.
+        let meetings: &'s [super::plan::Meeting] = &self.set.plan.meetings;
         let extended = self.extended();
         let clock = self.clock;
         let exponent = self.payer.exponent;
@@ -603,33 +599,42 @@ impl<'s, 'a> Talks<'s, 'a> {
             .powers
             .filter(|_| extended == clock.ln_span.is_some())
             .filter(|_| exponent == self.set.world.payer_exponent);
-        let package = move |k: usize| -> f64 {
-            if let Some(f) = frozen_at {
-                return f;
+        match (self.payer.frozen, table) {
+            (Some(frozen), _) => self.stretch(from, to, |_| frozen),
+            (None, Some(p)) => {
+                let tactic: &'s [f64] = &p.tactic;
+                self.stretch(from, to, |k| opening + room * tactic[k])
             }
-            let power = match table {
-                Some(p) => p.tactic[k],
-                None => {
-                    let m = &meetings[k];
-                    let ln_t = if extended { clock.ln_t(m) } else { m.ln_t };
-                    (exponent * ln_t).exp()
-                }
-            };
-            opening + room * power
-        };
+            (None, None) => self.stretch(from, to, |k| {
+                let m = &meetings[k];
+                let ln_t = if extended { clock.ln_t(m) } else { m.ln_t };
+                opening + room * (exponent * ln_t).exp()
+            }),
+        }
+    }
+
+    /// [`Talks::fast_forward`] given the payer's package threshold at each
+    /// meeting of the stretch (its frozen offer while it refuses to talk).
+    #[inline(always)]
+    fn stretch(&mut self, from: usize, to: usize, package: impl Fn(usize) -> f64) -> usize {
+        let frozen = self.payer.frozen.is_some();
+        let standing = self.payer.standing;
         // Where the standing offer is above the threshold (after a backlash)
         // the offer is not yet on its curve: play meetings in full.
         if !frozen && package(from) < standing {
             return from;
         }
+        let plan: &'s super::plan::Plan = self.set.plan;
+        let meetings = &plan.meetings;
         let shift = self.agenda.payer_shift;
         let credit = self.agenda.provider_credit;
         let provider = |k: usize| meetings[k].provider_threshold - credit;
+        let ask_from = self.ask;
         // A deal at meeting k: both conditions only become true as k grows
         // (the payer's threshold never falls here, the provider's never rises).
-        let deal_at = |t: &Self, k: usize| {
+        let deal_at = |k: usize| {
             let ask = if k == from {
-                t.ask
+                ask_from
             } else {
                 Some(provider(k - 1))
             };
@@ -637,59 +642,51 @@ impl<'s, 'a> Talks<'s, 'a> {
             let offer = if frozen { standing } else { package };
             ask.is_some_and(|a| a <= package - shift) || offer - shift >= provider(k)
         };
+        // None by the last meeting: none in the stretch; otherwise the first
+        // by bisection. (One call site, so `deal_at` is inlined.)
+        let (mut lo, mut hi) = (from, to - 1);
+        let mut probe = hi;
+        let mut last_checked = false;
         let mut stop = to;
-        if deal_at(self, to - 1) {
-            let (mut lo, mut hi) = (from, to - 1);
-            while lo < hi {
-                let mid = lo + (hi - lo) / 2;
-                if deal_at(self, mid) {
-                    hi = mid;
-                } else {
-                    lo = mid + 1;
+        loop {
+            let deal = deal_at(probe);
+            if !last_checked {
+                last_checked = true;
+                if !deal {
+                    break;
                 }
+            } else if deal {
+                hi = probe;
+            } else {
+                lo = probe + 1;
             }
-            stop = lo;
+            if lo >= hi {
+                stop = lo;
+                break;
+            }
+            probe = lo + (hi - lo) / 2;
         }
         // The impasse watch, meeting by meeting from its start, while it can
         // still matter (before its start a meeting records nothing).
         let watched = plan.first_meeting_from(self.watch.from_week()).max(from);
         if watched < stop && self.watch_matters() {
-            let from = watched;
-            let powers = self.powers;
-            let expected_exponent = self.set.terms.expected_payer_exponent;
-            let offer_package = |_: &Self, k: usize| if frozen { standing } else { package(k) };
-            let expected_power = |_: &Self, k: usize| {
-                let m = &meetings[k];
-                if !extended {
-                    return m.expected_power;
+            // The same expressions as `expected_power`, with the branches
+            // taken once for the stretch.
+            let offer = |_: &Self, k: usize| if frozen { standing } else { package(k) };
+            stop = match (self.extended(), self.powers) {
+                (false, _) => {
+                    self.watch_stretch(watched, stop, offer, |_, k| meetings[k].expected_power)
                 }
-                match powers {
-                    Some(p) => p.expected[k],
-                    None => (expected_exponent * clock.ln_t(m)).exp(),
+                (true, Some(p)) => {
+                    let expected: &'s [f64] = &p.expected;
+                    self.watch_stretch(watched, stop, offer, |_, k| expected[k])
                 }
-            };
-            // The same expressions as `package` and `expected_power`, with
-            // the branches taken once for the stretch.
-            stop = match (frozen, table, extended) {
-                (false, Some(p), true) => self.watch_stretch(
-                    from,
-                    stop,
-                    |_, k| opening + room * p.tactic[k],
-                    |_, k| p.expected[k],
-                ),
-                (false, Some(p), false) => self.watch_stretch(
-                    from,
-                    stop,
-                    |_, k| opening + room * p.tactic[k],
-                    |_, k| meetings[k].expected_power,
-                ),
-                (true, _, false) => self.watch_stretch(
-                    from,
-                    stop,
-                    |_, _| standing,
-                    |_, k| meetings[k].expected_power,
-                ),
-                _ => self.watch_stretch(from, stop, offer_package, expected_power),
+                (true, None) => {
+                    let (clock, e) = (self.clock, self.set.terms.expected_payer_exponent);
+                    self.watch_stretch(watched, stop, offer, |_, k| {
+                        (e * clock.ln_t(&meetings[k])).exp()
+                    })
+                }
             };
         }
         if stop > from {
