@@ -21,7 +21,7 @@
 //! | how does an out-of-network period end? | [`oon`] |
 //! | what does the payer remember next time? | [`relationship`] |
 //! | what is it all worth? | [`revenue`] |
-//! | when does a strategy play out exactly as another? | [`dormant`] |
+//! | when does a strategy play out exactly as another, or its talks up to a meeting? | [`dormant`] |
 //!
 //! [`play`] runs, for each renewal: [`talks::staff_talks`] until a deal or
 //! expiry; at expiry without a deal, [`expiry`] decides between the last
