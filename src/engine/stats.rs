@@ -405,11 +405,14 @@ impl QuantileSketch {
             self.zero += 1;
         } else {
             let k = self.key(a);
-            if x > 0.0 {
-                self.pos.add(k);
+            // A select, not a branch: the sign of a paired difference is a
+            // coin toss to the branch predictor.
+            let store = if x > 0.0 {
+                &mut self.pos
             } else {
-                self.neg.add(k);
-            }
+                &mut self.neg
+            };
+            store.add(k);
         }
         self.count += 1;
         self.min = self.min.min(x);
