@@ -97,9 +97,9 @@ pub struct Simulation<'a> {
     /// where the moves they differ in stay dormant (see [`dormant`]).
     twins: Vec<Option<Twin>>,
     /// For each plan, the earlier plan whose first-renewal talks it takes up
-    /// at a meeting, when it does not copy its outcome (see
-    /// [`dormant::fork_meeting`]): (that plan, the meeting).
-    forks: Vec<Option<(usize, usize)>>,
+    /// at the meeting that plan keeps them at, when it does not copy its
+    /// outcome (see [`dormant::fork_meeting`]).
+    forks: Vec<Option<usize>>,
     /// For each plan, the meeting before which it keeps its first-renewal
     /// talks for a later plan to take up.
     keep_at: Vec<Option<usize>>,
@@ -121,7 +121,7 @@ impl<'a> Simulation<'a> {
         let twins = dormant::twins(&plans, &terms);
         // A plan keeps its talks for one later plan at most, and a plan that
         // takes up another's does not keep its own.
-        let mut forks: Vec<Option<(usize, usize)>> = vec![None; plans.len()];
+        let mut forks: Vec<Option<usize>> = vec![None; plans.len()];
         let mut keep_at: Vec<Option<usize>> = vec![None; plans.len()];
         for (b, twin) in twins.iter().enumerate() {
             if let Some(t) = twin
@@ -130,7 +130,7 @@ impl<'a> Simulation<'a> {
                 && let Some(at) = dormant::fork_meeting(&plans[t.of], &plans[b])
             {
                 keep_at[t.of] = Some(at);
-                forks[b] = Some((t.of, at));
+                forks[b] = Some(t.of);
                 // On paths where that twin copies its own twin, the talks
                 // are kept by the latter.
                 if let Some(up) = twins[t.of]
@@ -280,7 +280,7 @@ impl<'a> Simulation<'a> {
                         kept: &mut rest[0],
                     }
                 }
-                (None, Some((of, _))) => before[of]
+                (None, Some(of)) => before[of]
                     .as_ref()
                     .map_or(FirstTalks::Play, FirstTalks::Resume),
                 (None, None) => FirstTalks::Play,

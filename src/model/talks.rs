@@ -108,16 +108,7 @@ pub fn staff_talks<O: Observer>(
 pub struct Snapshot {
     /// The meeting to play next.
     next: usize,
-    clock: PayerClock,
-    payer: Payer,
-    agenda: Agenda,
-    watch: ImpasseWatch,
-    ask: Option<f64>,
-    impasse_week: Option<i32>,
-    escalations: [Option<Escalation>; 2],
-    notice: Option<Notice>,
-    declined: [bool; 2],
-    costs: Costs,
+    state: State,
 }
 
 /// [`staff_talks`] without an observer, also keeping in `kept` the state
@@ -139,13 +130,26 @@ pub fn staff_talks_resumed(
     powers: Option<&PayerPowers>,
     snapshot: &Snapshot,
 ) -> TalksResult {
-    Talks::resume(set, powers, snapshot).play_from(snapshot.next, &mut Silent, None)
+    let talks = Talks {
+        set,
+        powers,
+        st: snapshot.state.clone(),
+    };
+    talks.play_from(snapshot.next, &mut Silent, None)
 }
 
-/// The state of staff talks between meetings.
+/// Staff talks being played: a renewal's setting and the state of the
+/// talks between meetings.
 struct Talks<'s, 'a> {
     set: &'s Setting<'a>,
     powers: Option<&'s PayerPowers>,
+    st: State,
+}
+
+/// The state of staff talks between meetings (all but the setting, so that
+/// another plan can take it up: see [`Snapshot`]).
+#[derive(Debug, Clone)]
+struct State {
     clock: PayerClock,
     payer: Payer,
     agenda: Agenda,
@@ -188,21 +192,23 @@ impl<'s, 'a> Talks<'s, 'a> {
         Talks {
             set,
             powers,
-            clock: PayerClock::new(world, set.terms.evergreen_weeks, opening),
-            payer,
-            agenda,
-            watch: ImpasseWatch::new(
-                exchange_end,
-                set.terms.stall_weeks,
-                set.terms.impasse_min_gap,
-            ),
-            ask: None,
-            deal: None,
-            impasse_week: None,
-            escalations: [None, None],
-            notice: None,
-            declined: [false, false],
-            costs,
+            st: State {
+                clock: PayerClock::new(world, set.terms.evergreen_weeks, opening),
+                payer,
+                agenda,
+                watch: ImpasseWatch::new(
+                    exchange_end,
+                    set.terms.stall_weeks,
+                    set.terms.impasse_min_gap,
+                ),
+                ask: None,
+                deal: None,
+                impasse_week: None,
+                escalations: [None, None],
+                notice: None,
+                declined: [false, false],
+                costs,
+            },
         }
     }
 
@@ -241,87 +247,43 @@ impl<'s, 'a> Talks<'s, 'a> {
 
     /// The state before meeting `next` (no deal yet).
     fn snapshot(&self, next: usize) -> Snapshot {
-        // Every field named, so a field added to `Talks` must be placed here.
-        let Talks {
-            set: _,
-            powers: _,
-            clock,
-            payer,
-            agenda,
-            watch,
-            ask,
-            deal,
-            impasse_week,
-            escalations,
-            notice,
-            declined,
-            costs,
-        } = self;
-        debug_assert!(deal.is_none());
+        debug_assert!(self.st.deal.is_none());
         Snapshot {
             next,
-            clock: *clock,
-            payer: payer.clone(),
-            agenda: agenda.clone(),
-            watch: *watch,
-            ask: *ask,
-            impasse_week: *impasse_week,
-            escalations: *escalations,
-            notice: *notice,
-            declined: *declined,
-            costs: *costs,
-        }
-    }
-
-    /// Talks in the state `s`, played on by `set`'s plan.
-    fn resume(set: &'s Setting<'a>, powers: Option<&'s PayerPowers>, s: &Snapshot) -> Self {
-        Talks {
-            set,
-            powers,
-            clock: s.clock,
-            payer: s.payer.clone(),
-            agenda: s.agenda.clone(),
-            watch: s.watch,
-            ask: s.ask,
-            deal: None,
-            impasse_week: s.impasse_week,
-            escalations: s.escalations,
-            notice: s.notice,
-            declined: s.declined,
-            costs: s.costs,
+            state: self.st.clone(),
         }
     }
 
     fn close(self) -> TalksResult {
         let payer_deadline_after_expiry = if self.extended() {
-            self.clock.weeks_after_expiry
+            self.st.clock.weeks_after_expiry
         } else {
             0
         };
         let last = self.set.plan.meetings.len() - 1;
         let projected_reservation = ImpasseWatch::projected_final_offer(
             self.expected_power(last),
-            self.payer.opening_offer,
-            self.payer.standing_offer(),
-        ) - self.agenda.payer_shift;
+            self.st.payer.opening_offer,
+            self.st.payer.standing_offer(),
+        ) - self.st.agenda.payer_shift;
         TalksResult {
             payer_deadline_after_expiry,
             projected_reservation,
-            deal: self.deal,
-            last_offer: self.payer.standing_offer() - self.agenda.payer_shift,
-            impasse_week: self.impasse_week,
-            escalations: self.escalations,
-            notice: self.notice,
-            costs: self.costs,
-            payer: self.payer,
-            agenda: self.agenda,
+            deal: self.st.deal,
+            last_offer: self.st.payer.standing_offer() - self.st.agenda.payer_shift,
+            impasse_week: self.st.impasse_week,
+            escalations: self.st.escalations,
+            notice: self.st.notice,
+            costs: self.st.costs,
+            payer: self.st.payer,
+            agenda: self.st.agenda,
         }
     }
 
     /// Whether the payer's deadline is still after expiry.
     #[inline]
     fn extended(&self) -> bool {
-        self.clock.ln_span.is_some() && !self.payer.deadline_at_expiry
+        self.st.clock.ln_span.is_some() && !self.st.payer.deadline_at_expiry
     }
 
     /// The payer's `ln t` at meeting `k`, on its current clock.
@@ -329,7 +291,7 @@ impl<'s, 'a> Talks<'s, 'a> {
     fn payer_ln_t(&self, k: usize) -> f64 {
         let m = &self.set.plan.meetings[k];
         if self.extended() {
-            self.clock.ln_t(m)
+            self.st.clock.ln_t(m)
         } else {
             m.ln_t
         }
@@ -341,10 +303,10 @@ impl<'s, 'a> Talks<'s, 'a> {
     fn package(&self, k: usize) -> f64 {
         let power = self
             .powers
-            .filter(|_| self.extended() == self.clock.ln_span.is_some())
-            .filter(|_| self.payer.exponent == self.set.world.payer_exponent)
+            .filter(|_| self.extended() == self.st.clock.ln_span.is_some())
+            .filter(|_| self.st.payer.exponent == self.set.world.payer_exponent)
             .map(|p| p.tactic[k]);
-        self.payer.threshold(self.payer_ln_t(k), power)
+        self.st.payer.threshold(self.payer_ln_t(k), power)
     }
 
     /// `t^ê` at meeting `k` on the payer's current clock (for the impasse
@@ -357,7 +319,7 @@ impl<'s, 'a> Talks<'s, 'a> {
         }
         match self.powers {
             Some(p) => p.expected[k],
-            None => (self.set.terms.expected_payer_exponent * self.clock.ln_t(m)).exp(),
+            None => (self.set.terms.expected_payer_exponent * self.st.clock.ln_t(m)).exp(),
         }
     }
 
@@ -369,100 +331,100 @@ impl<'s, 'a> Talks<'s, 'a> {
         let opening = plan.opening_week;
         // 1. Moves due by this week.
         // A conditional move looks at the offer on the table (net of items).
-        let on_table = self.payer.standing_offer() - self.agenda.payer_shift;
-        if self.escalations[0].is_none()
-            && !self.declined[0]
+        let on_table = self.st.payer.standing_offer() - self.st.agenda.payer_shift;
+        if self.st.escalations[0].is_none()
+            && !self.st.declined[0]
             && let Some(w) = due(plan.escalation, opening, m.week)
         {
             if on_table < plan.escalate_if_below {
                 self.escalate(w, 0, obs);
             } else {
-                self.declined[0] = true;
+                self.st.declined[0] = true;
             }
         }
         if self.retry_allowed()
             && let Some(w) = due(plan.escalation_retry, opening, m.week)
-            && w > self.escalations[0].map_or(i32::MAX, |e| e.week)
+            && w > self.st.escalations[0].map_or(i32::MAX, |e| e.week)
         {
             self.escalate(w, 1, obs);
         }
-        if self.notice.is_none()
-            && !self.declined[1]
+        if self.st.notice.is_none()
+            && !self.st.declined[1]
             && let Some(w) = due(plan.notice, opening, m.week)
         {
             if on_table < plan.notice_if_below {
                 self.give_notice(w, obs);
             } else {
-                self.declined[1] = true;
+                self.st.declined[1] = true;
             }
         }
 
         // 2. Effects that have come due. A payer that refuses to talk
         // settles no items either.
-        let applied = self.payer.advance_to(m.week);
+        let applied = self.st.payer.advance_to(m.week);
         obs.effects(m.week, applied);
-        if self.payer.frozen.is_none() {
-            self.agenda.advance_to(set.world, m.week);
+        if self.st.payer.frozen.is_none() {
+            self.st.agenda.advance_to(set.world, m.week);
         }
 
         // 3. Payer's turn, then the provider's.
         let package = self.package(k);
-        let payer_threshold = package - self.agenda.payer_shift;
-        if let Some(a) = self.ask
+        let payer_threshold = package - self.st.agenda.payer_shift;
+        if let Some(a) = self.st.ask
             && a <= payer_threshold
         {
             obs.meeting(
                 m.week,
-                self.payer.standing_offer() - self.agenda.payer_shift,
+                self.st.payer.standing_offer() - self.st.agenda.payer_shift,
                 a,
             );
-            self.deal = Some((m.week, a));
+            self.st.deal = Some((m.week, a));
             return true;
         }
-        let offer_package = self.payer.offer(package);
-        let offer = offer_package - self.agenda.payer_shift;
-        let provider_threshold = m.provider_threshold - self.agenda.provider_credit;
+        let offer_package = self.st.payer.offer(package);
+        let offer = offer_package - self.st.agenda.payer_shift;
+        let provider_threshold = m.provider_threshold - self.st.agenda.provider_credit;
         obs.meeting(m.week, offer, provider_threshold);
         if offer >= provider_threshold {
-            self.deal = Some((m.week, offer));
+            self.st.deal = Some((m.week, offer));
             return true;
         }
-        self.ask = Some(provider_threshold);
+        self.st.ask = Some(provider_threshold);
 
         // 4. Impasse watch, and the moves made on impasse.
-        if self.watch.observe(
+        if self.st.watch.observe(
             m.week,
             self.expected_power(k),
-            self.payer.opening_offer,
+            self.st.payer.opening_offer,
             offer_package,
-            self.agenda.payer_shift,
-            plan.walk_away - self.agenda.provider_credit,
+            self.st.agenda.payer_shift,
+            plan.walk_away - self.st.agenda.provider_credit,
         ) {
-            if self.impasse_week.is_none() {
-                self.impasse_week = Some(m.week);
+            if self.st.impasse_week.is_none() {
+                self.st.impasse_week = Some(m.week);
                 obs.impasse(m.week);
             }
             if plan.escalation == Trigger::OnImpasse
-                && self.escalations[0].is_none()
-                && !self.declined[0]
+                && self.st.escalations[0].is_none()
+                && !self.st.declined[0]
             {
                 if offer < plan.escalate_if_below {
                     self.escalate(m.week, 0, obs);
                 } else {
-                    self.declined[0] = true;
+                    self.st.declined[0] = true;
                 }
             } else if self.retry_on_impasse(m.week) {
                 self.escalate(m.week, 1, obs);
             }
             if plan.notice == Trigger::OnImpasse
-                && self.notice.is_none()
-                && !self.declined[1]
+                && self.st.notice.is_none()
+                && !self.st.declined[1]
                 && m.week <= set.terms.notice_deadline
             {
                 if offer < plan.notice_if_below {
                     self.give_notice(m.week, obs);
                 } else {
-                    self.declined[1] = true;
+                    self.st.declined[1] = true;
                 }
             }
         }
@@ -471,43 +433,44 @@ impl<'s, 'a> Talks<'s, 'a> {
 
     /// A retry is possible once the first attempt was refused.
     fn retry_allowed(&self) -> bool {
-        self.escalations[1].is_none() && self.escalations[0].is_some_and(|e| e.meeting.is_none())
+        self.st.escalations[1].is_none()
+            && self.st.escalations[0].is_some_and(|e| e.meeting.is_none())
     }
 
     /// Whether the impasse watch can still set anything off: the first
     /// impasse, or a retry on impasse after a refusal that may yet come.
     fn watch_matters(&self) -> bool {
-        self.impasse_week.is_none()
+        self.st.impasse_week.is_none()
             || (self.set.plan.escalation_retry == Trigger::OnImpasse
-                && self.escalations[1].is_none()
-                && self.escalations[0].is_none_or(|e| e.meeting.is_none()))
+                && self.st.escalations[1].is_none()
+                && self.st.escalations[0].is_none_or(|e| e.meeting.is_none()))
     }
 
     /// Whether a retry on impasse is due at a stuck meeting in `week`.
     fn retry_on_impasse(&self, week: i32) -> bool {
         self.set.plan.escalation_retry == Trigger::OnImpasse
             && self.retry_allowed()
-            && self.escalations[0].is_some_and(|e| e.week < week)
+            && self.st.escalations[0].is_some_and(|e| e.week < week)
     }
 
     fn escalate<O: Observer>(&mut self, week: i32, attempt: usize, obs: &mut O) {
-        let premature = self.impasse_week.is_none_or(|i| i > week);
+        let premature = self.st.impasse_week.is_none_or(|i| i > week);
         let e = escalation::escalate(
             self.set,
-            &mut self.payer,
-            &mut self.agenda,
+            &mut self.st.payer,
+            &mut self.st.agenda,
             week,
             premature,
             attempt,
         );
-        self.costs.add(week, self.set.world.escalation_cost);
-        self.escalations[attempt] = Some(e);
+        self.st.costs.add(week, self.set.world.escalation_cost);
+        self.st.escalations[attempt] = Some(e);
         obs.escalation(&e);
     }
 
     fn give_notice<O: Observer>(&mut self, week: i32, obs: &mut O) {
-        let n = notice::give_notice(self.set, &mut self.payer, week);
-        self.notice = Some(n);
+        let n = notice::give_notice(self.set, &mut self.st.payer, week);
+        self.st.notice = Some(n);
         obs.notice(&n);
     }
 
@@ -516,13 +479,17 @@ impl<'s, 'a> Talks<'s, 'a> {
     /// fixed week, an effect or an item landing.
     fn quiet_until(&self, from: usize) -> usize {
         let plan = self.set.plan;
-        let first = self.escalations[0].map(|e| e.week);
+        let first = self.st.escalations[0].map(|e| e.week);
         let fixed = |t: Trigger| match t {
             Trigger::Week(w) => w,
             _ => i32::MAX,
         };
-        let mut event = self.payer.next_effect_week().min(self.agenda.next_week());
-        if self.escalations[0].is_none() && !self.declined[0] {
+        let mut event = self
+            .st
+            .payer
+            .next_effect_week()
+            .min(self.st.agenda.next_week());
+        if self.st.escalations[0].is_none() && !self.st.declined[0] {
             event = event.min(fixed(plan.escalation));
         }
         if self.retry_allowed()
@@ -531,7 +498,7 @@ impl<'s, 'a> Talks<'s, 'a> {
         {
             event = event.min(w);
         }
-        if self.notice.is_none() && !self.declined[1] {
+        if self.st.notice.is_none() && !self.st.declined[1] {
             event = event.min(fixed(plan.notice));
         }
         plan.first_meeting_from(event).max(from)
@@ -549,12 +516,12 @@ impl<'s, 'a> Talks<'s, 'a> {
         expected_at: impl Fn(&Self, usize) -> f64,
     ) -> usize {
         let plan = self.set.plan;
-        let shift = self.agenda.payer_shift;
-        let walk_away = plan.walk_away - self.agenda.provider_credit;
-        let opening = self.payer.opening_offer;
+        let shift = self.st.agenda.payer_shift;
+        let walk_away = plan.walk_away - self.st.agenda.provider_credit;
+        let opening = self.st.payer.opening_offer;
         // The watch is kept in a local (written back on the way out) so the
         // loop does not store it on every meeting.
-        let mut watch = self.watch;
+        let mut watch = self.st.watch;
         for k in from..stop {
             let week = plan.meetings[k].week;
             let stuck = watch.stuck(
@@ -566,15 +533,15 @@ impl<'s, 'a> Talks<'s, 'a> {
             );
             let mut probe = watch;
             if probe.record(week, stuck)
-                && (self.impasse_week.is_none() || self.retry_on_impasse(week))
+                && (self.st.impasse_week.is_none() || self.retry_on_impasse(week))
             {
                 // An impasse that sets off moves: play it in full.
-                self.watch = watch;
+                self.st.watch = watch;
                 return k;
             }
             watch = probe;
         }
-        self.watch = watch;
+        self.st.watch = watch;
         stop
     }
 
@@ -591,15 +558,15 @@ impl<'s, 'a> Talks<'s, 'a> {
         // expressions, so the same values to the last bit.
         let meetings: &'s [super::plan::Meeting] = &self.set.plan.meetings;
         let extended = self.extended();
-        let clock = self.clock;
-        let exponent = self.payer.exponent;
-        let opening = self.payer.opening_offer;
-        let room = (self.payer.reservation - opening).max(0.0);
+        let clock = self.st.clock;
+        let exponent = self.st.payer.exponent;
+        let opening = self.st.payer.opening_offer;
+        let room = (self.st.payer.reservation - opening).max(0.0);
         let table = self
             .powers
             .filter(|_| extended == clock.ln_span.is_some())
             .filter(|_| exponent == self.set.world.payer_exponent);
-        match (self.payer.frozen, table) {
+        match (self.st.payer.frozen, table) {
             (Some(frozen), _) => self.stretch(from, to, |_| frozen),
             (None, Some(p)) => {
                 let tactic: &'s [f64] = &p.tactic;
@@ -617,8 +584,8 @@ impl<'s, 'a> Talks<'s, 'a> {
     /// meeting of the stretch (its frozen offer while it refuses to talk).
     #[inline(always)]
     fn stretch(&mut self, from: usize, to: usize, package: impl Fn(usize) -> f64) -> usize {
-        let frozen = self.payer.frozen.is_some();
-        let standing = self.payer.standing;
+        let frozen = self.st.payer.frozen.is_some();
+        let standing = self.st.payer.standing;
         // Where the standing offer is above the threshold (after a backlash)
         // the offer is not yet on its curve: play meetings in full.
         if !frozen && package(from) < standing {
@@ -626,10 +593,10 @@ impl<'s, 'a> Talks<'s, 'a> {
         }
         let plan: &'s super::plan::Plan = self.set.plan;
         let meetings = &plan.meetings;
-        let shift = self.agenda.payer_shift;
-        let credit = self.agenda.provider_credit;
+        let shift = self.st.agenda.payer_shift;
+        let credit = self.st.agenda.provider_credit;
         let provider = |k: usize| meetings[k].provider_threshold - credit;
-        let ask_from = self.ask;
+        let ask_from = self.st.ask;
         // A deal at meeting k: both conditions only become true as k grows
         // (the payer's threshold never falls here, the provider's never rises).
         let deal_at = |k: usize| {
@@ -642,33 +609,26 @@ impl<'s, 'a> Talks<'s, 'a> {
             let offer = if frozen { standing } else { package };
             ask.is_some_and(|a| a <= package - shift) || offer - shift >= provider(k)
         };
-        // None by the last meeting: none in the stretch; otherwise the first
-        // by bisection. (One call site, so `deal_at` is inlined.)
-        let (mut lo, mut hi) = (from, to - 1);
-        let mut probe = hi;
-        let mut last_checked = false;
-        let mut stop = to;
+        // The first deal is in `lo..=hi` (`to`: none). The first probe is the
+        // last meeting (no deal there: none in the stretch), then bisection.
+        // One call site, so `deal_at` is inlined.
+        let (mut lo, mut hi) = (from, to);
+        let mut probe = to - 1;
         loop {
-            let deal = deal_at(probe);
-            if !last_checked {
-                last_checked = true;
-                if !deal {
-                    break;
-                }
-            } else if deal {
+            if deal_at(probe) {
                 hi = probe;
             } else {
                 lo = probe + 1;
             }
             if lo >= hi {
-                stop = lo;
                 break;
             }
             probe = lo + (hi - lo) / 2;
         }
+        let mut stop = hi;
         // The impasse watch, meeting by meeting from its start, while it can
         // still matter (before its start a meeting records nothing).
-        let watched = plan.first_meeting_from(self.watch.from_week()).max(from);
+        let watched = plan.first_meeting_from(self.st.watch.from_week()).max(from);
         if watched < stop && self.watch_matters() {
             // The same expressions as `expected_power`, with the branches
             // taken once for the stretch.
@@ -682,7 +642,7 @@ impl<'s, 'a> Talks<'s, 'a> {
                     self.watch_stretch(watched, stop, offer, |_, k| expected[k])
                 }
                 (true, None) => {
-                    let (clock, e) = (self.clock, self.set.terms.expected_payer_exponent);
+                    let (clock, e) = (self.st.clock, self.set.terms.expected_payer_exponent);
                     self.watch_stretch(watched, stop, offer, |_, k| {
                         (e * clock.ln_t(&meetings[k])).exp()
                     })
@@ -692,9 +652,9 @@ impl<'s, 'a> Talks<'s, 'a> {
         if stop > from {
             let last = stop - 1;
             if !frozen {
-                self.payer.standing = package(last);
+                self.st.payer.standing = package(last);
             }
-            self.ask = Some(provider(last));
+            self.st.ask = Some(provider(last));
         }
         stop
     }
