@@ -98,7 +98,7 @@ pub struct Simulation<'a> {
     twins: Vec<Option<Twin>>,
     /// For each plan, the earlier plan whose first-renewal talks it takes up
     /// at the meeting that plan keeps them at, when it does not copy its
-    /// outcome (see [`dormant::fork_meeting`]).
+    /// outcome (see [`Twin::fork_at`]).
     forks: Vec<Option<usize>>,
     /// For each plan, the meeting before which it keeps its first-renewal
     /// talks for a later plan to take up.
@@ -127,7 +127,7 @@ impl<'a> Simulation<'a> {
             if let Some(t) = twin
                 && keep_at[t.of].is_none()
                 && forks[t.of].is_none()
-                && let Some(at) = dormant::fork_meeting(&plans[t.of], &plans[b])
+                && let Some(at) = t.fork_at
             {
                 keep_at[t.of] = Some(at);
                 forks[b] = Some(t.of);
@@ -395,7 +395,7 @@ pub struct Shortcuts {
     /// Outcomes copied from a twin (see [`dormant::Twin`]).
     pub copied: usize,
     /// First-renewal talks taken up from a twin's at a meeting (see
-    /// [`dormant::fork_meeting`]).
+    /// [`Twin::fork_at`]).
     pub resumed: usize,
 }
 

@@ -24,7 +24,7 @@
 //!
 //! When such a move does come due, the plans still play the same meetings
 //! up to it: at the first renewal, where both start from the same memory,
-//! B takes up A's talks at that meeting ([`fork_meeting`],
+//! B takes up A's talks at that meeting ([`Twin::fork_at`],
 //! [`super::talks::Snapshot`]) when every move they differ in is at a fixed
 //! week.
 //!
@@ -53,6 +53,10 @@ pub struct Twin {
     oon_limit: bool,
     /// Whether the contract rolls over at expiry without notice.
     evergreen: bool,
+    /// The meeting before which B's first-renewal talks are A's, when B may
+    /// take them up there: the first meeting of a move in which they differ,
+    /// when those moves are at fixed weeks in both plans.
+    pub fork_at: Option<usize>,
 }
 
 impl Twin {
@@ -87,8 +91,9 @@ impl Twin {
         if !same_talks {
             return None;
         }
+        let same_retry = a.escalation_retry == *escalation_retry;
         let escalation = (a.escalation != *escalation
-            || a.escalation_retry != *escalation_retry
+            || !same_retry
             || a.escalate_if_below.to_bits() != escalate_if_below.to_bits())
         .then_some(*escalation);
         let notice = (a.notice != *notice
@@ -108,6 +113,15 @@ impl Twin {
             notice,
             oon_limit: a.max_oon_weeks != *max_oon_weeks,
             evergreen: terms.evergreen_weeks > 0,
+            fork_at: same_retry
+                .then(|| {
+                    fork_meeting(
+                        b,
+                        escalation.map(|e| (a.escalation, e)),
+                        notice.map(|n| (a.notice, n)),
+                    )
+                })
+                .flatten(),
         })
     }
 
@@ -143,8 +157,9 @@ impl Twin {
 }
 
 /// The meeting of B's calendar before which B's staff talks at the first
-/// renewal are exactly A's (`a` being the plan B is a twin of), when that is
-/// after the opening: B may take A's talks up there (see
+/// renewal are exactly A's (B a twin of A with the same retry trigger, whose
+/// differing categories have the triggers `(A's, B's)`), when that is after
+/// the opening: B may take A's talks up there (see
 /// [`super::talks::Snapshot`]) instead of playing the meetings before it.
 ///
 /// This holds when every move category in which they differ is at a fixed
@@ -154,23 +169,19 @@ impl Twin {
 /// since it decides how long the impasse watch is kept. Plans that differ
 /// only in the out-of-network limit play the same talks throughout and have
 /// no such meeting (their difference comes at expiry).
-pub fn fork_meeting(a: &Plan, b: &Plan) -> Option<usize> {
-    if a.escalation_retry != b.escalation_retry {
-        return None;
-    }
+fn fork_meeting(
+    b: &Plan,
+    escalation: Option<(Trigger, Trigger)>,
+    notice: Option<(Trigger, Trigger)>,
+) -> Option<usize> {
     let week = |t: Trigger| match t {
         Trigger::Never => Some(i32::MAX),
         Trigger::Week(w) => Some(w),
         Trigger::Now | Trigger::OnImpasse => None,
     };
     let mut first = i32::MAX;
-    if a.escalation != b.escalation
-        || a.escalate_if_below.to_bits() != b.escalate_if_below.to_bits()
-    {
-        first = first.min(week(a.escalation)?).min(week(b.escalation)?);
-    }
-    if a.notice != b.notice || a.notice_if_below.to_bits() != b.notice_if_below.to_bits() {
-        first = first.min(week(a.notice)?).min(week(b.notice)?);
+    for (theirs, mine) in escalation.into_iter().chain(notice) {
+        first = first.min(week(theirs)?).min(week(mine)?);
     }
     if first == i32::MAX {
         return None;

@@ -286,7 +286,7 @@ pub fn play_with_powers_into(
 }
 
 /// How the first renewal's staff talks are played (see
-/// [`dormant::fork_meeting`]).
+/// [`dormant::Twin::fork_at`]).
 #[derive(Debug)]
 pub enum FirstTalks<'k> {
     /// From the opening.
@@ -307,7 +307,7 @@ pub enum FirstTalks<'k> {
 /// [`play_with_powers_into`], its first renewal's talks played as `first`
 /// says: the same result, to the last bit, when a resumed snapshot was kept
 /// by a plan this one is a twin of, at the meeting
-/// [`dormant::fork_meeting`] gives.
+/// [`dormant::Twin::fork_at`] gives.
 pub fn play_forking_into(
     terms: &Terms,
     plan: &Plan,

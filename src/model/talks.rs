@@ -103,7 +103,7 @@ pub fn staff_talks<O: Observer>(
 
 /// The talks of one renewal stopped before a meeting, so that another plan
 /// that plays the same meetings the same way until then can take them up
-/// there instead of playing them again (see [`super::dormant::fork_meeting`]).
+/// there instead of playing them again (see [`super::dormant::Twin::fork_at`]).
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     /// The meeting to play next.
