@@ -238,7 +238,7 @@ impl<'a> Simulation<'a> {
     /// Every strategy's outcome on `world`, given the payer's powers of each
     /// calendar. A strategy whose differing moves stay dormant on this path
     /// copies its twin's outcome (the same, to the last bit, as playing it).
-    /// Returns how many were copied.
+    /// Returns how often each shortcut was taken.
     ///
     /// A strategy whose first-renewal talks are a twin's until a meeting
     /// (otherwise) takes them up there, from the twin's talks kept in
@@ -301,8 +301,8 @@ impl<'a> Simulation<'a> {
         self.fill_powers(&world, &mut powers);
         let mut outcomes = vec![Outcome::default(); self.plans.len()];
         let mut kept = vec![None; self.plans.len()];
-        let copied = self.play_all(&world, &powers, &mut kept, &mut outcomes);
-        (outcomes, copied)
+        let taken = self.play_all(&world, &powers, &mut kept, &mut outcomes);
+        (outcomes, taken)
     }
 
     /// Run `config.paths` paths in parallel and summarise them, tracking the
